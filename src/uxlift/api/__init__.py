@@ -1,0 +1,1 @@
+"""The REST API: one router per capability, one error shape, keys with scopes."""

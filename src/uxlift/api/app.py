@@ -1,0 +1,46 @@
+"""The FastAPI application: routers, middleware, error handlers, shared state."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from uxlift import __version__
+from uxlift.api.docs import mount_docs
+from uxlift.api.errors import install_error_handlers
+from uxlift.api.limits import BodyLimitMiddleware
+from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
+from uxlift.api.ratelimit import RateLimiter
+from uxlift.api.routers import events, items, keys, stats, system, users
+from uxlift.services import Services
+from uxlift.web import routes as web_routes
+
+API_ROUTERS = (system.router, events.router, items.router, users.router, stats.router, keys.router)
+
+
+def create_app(services: Services) -> FastAPI:
+    """Build the app around already-open services (the caller owns their lifetime)."""
+    app = FastAPI(
+        title="uxlift",
+        version=__version__,
+        description=(
+            "Behaviour prediction, recommendations, a support assistant, opinion monitoring "
+            "and experiments over one privacy-safe event log. Authenticate with "
+            "'Authorization: Bearer <API key>' or 'X-API-Key'."
+        ),
+        docs_url=None,
+        redoc_url=None,
+    )
+    settings = services.settings
+    app.state.services = services
+    app.state.metrics = ApiMetrics()
+    app.state.rate_limiter = RateLimiter(
+        rate=settings.rate_limit_per_s, burst=settings.rate_limit_burst
+    )
+    install_error_handlers(app)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    mount_docs(app)
+    web_routes.mount(app)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,31 @@
+"""Parsing of JSON batch bodies: a list, or an object holding the list under one key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+
+from uxlift.errors import BadRequest, PayloadTooLarge
+
+
+async def read_batch(request: Request, key: str, *, max_rows: int) -> list[Any]:
+    """The rows of a batch body ``[...]`` or ``{key: [...]}``."""
+    raw = await request.body()
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"body is not valid JSON: {exc}") from None
+    rows = payload.get(key) if isinstance(payload, dict) else payload
+    if not isinstance(rows, list):
+        raise BadRequest(
+            f"body must be a JSON array or an object with a '{key}' array",
+            details=[{"field": key, "reason": "missing or not an array"}],
+        )
+    if len(rows) > max_rows:
+        raise PayloadTooLarge(
+            f"batch of {len(rows)} rows exceeds the limit of {max_rows}",
+            details=[{"field": key, "reason": f"at most {max_rows} rows per request"}],
+        )
+    return rows

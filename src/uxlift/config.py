@@ -1,0 +1,106 @@
+"""The one configuration object, read from ``UXLIFT_*`` environment variables.
+
+Build it once (``Settings()``) at the edge (CLI, server start-up) and pass it down;
+core code never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from uxlift.errors import ConfigError
+
+SECRET_FILE_NAME = "secret.key"
+MIN_SECRET_CHARS = 32
+WEAK_SECRETS = frozenset({"", "secret", "changeme", "change-me", "uxlift", "default", "demo"})
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a uxlift installation."""
+
+    model_config = SettingsConfigDict(env_prefix="UXLIFT_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./uxlift-data"), description="Store, keys, models, logs.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535, description="0 picks a free port.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key for pseudonymizing user ids; read from <data_dir>/secret.key when unset.",
+    )
+    demo_mode: bool = False
+    datasets_dir: Path = Path("../shared/datasets")
+
+    max_batch_events: int = Field(default=10_000, ge=1)
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    max_properties_bytes: int = Field(default=8 * 1024, ge=64)
+    max_text_chars: int = Field(default=10_000, ge=1)
+    max_future_skew_s: float = Field(default=86_400.0, ge=0)
+    rate_limit_per_s: float = Field(
+        default=2_000.0, gt=0, description="Requests per second per key."
+    )
+    rate_limit_burst: int = Field(default=4_000, ge=1)
+    db_memory_limit: str = "1GB"
+    log_level: str = "INFO"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "uxlift.duckdb"
+
+    @property
+    def secret_path(self) -> Path:
+        return self.data_dir / SECRET_FILE_NAME
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings from the environment; invalid values raise ConfigError naming the variable."""
+        try:
+            return cls()
+        except ValidationError as exc:
+            details = [
+                {
+                    "field": "UXLIFT_" + "_".join(str(p) for p in e["loc"]).upper(),
+                    "reason": e["msg"],
+                }
+                for e in exc.errors(include_url=False)
+            ]
+            raise ConfigError("invalid configuration", details=details) from None
+
+    def resolved_secret(self) -> bytes:
+        """The pseudonymization key: from config or the data dir, refused when weak.
+
+        Raises ConfigError when no key exists (run ``uxlift init``) or when a weak
+        key is used outside demo mode.
+        """
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+        elif self.secret_path.exists():
+            value = self.secret_path.read_text(encoding="utf-8").strip()
+        else:
+            raise ConfigError(
+                "no secret key: set UXLIFT_SECRET_KEY or run 'uxlift init' "
+                f"to create {self.secret_path}"
+            )
+        weak = value.lower() in WEAK_SECRETS or len(value) < MIN_SECRET_CHARS
+        if weak and not self.demo_mode:
+            raise ConfigError(
+                "the secret key is a default or shorter than "
+                f"{MIN_SECRET_CHARS} characters; refused outside demo mode"
+            )
+        return value.encode("utf-8")
+
+    def ensure_secret(self) -> bool:
+        """Create ``secret.key`` in the data dir when no key exists. Returns True if created."""
+        if self.secret_key is not None or self.secret_path.exists():
+            return False
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.secret_path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        self.secret_path.chmod(0o600)
+        return True

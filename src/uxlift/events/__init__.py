@@ -1,0 +1,1 @@
+"""The event log: schemas, validation, ingestion and file imports."""

@@ -1,0 +1,1 @@
+"""Privacy by default: pseudonymized user ids, PII redaction, erasure on request."""

@@ -1,0 +1,34 @@
+"""Keyed pseudonymization of user identifiers.
+
+A raw user id never reaches the store: it is replaced by a keyed HMAC-SHA256
+(truncated to 128 bits, hex). The same raw id always maps to the same key under
+the same secret, so events join up, but the mapping cannot be reversed or
+recomputed without the secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+USER_KEY_PREFIX = "u_"
+_DIGEST_HEX_CHARS = 32
+
+
+class Pseudonymizer:
+    """Maps raw user ids to stable, non-reversible user keys."""
+
+    def __init__(self, secret: bytes) -> None:
+        if not secret:
+            raise ValueError("secret must not be empty")
+        self._secret = secret
+        self.user_key = lru_cache(maxsize=200_000)(self._user_key)
+
+    def _user_key(self, raw_user_id: str) -> str:
+        digest = hmac.new(self._secret, raw_user_id.encode("utf-8"), hashlib.sha256).hexdigest()
+        return USER_KEY_PREFIX + digest[:_DIGEST_HEX_CHARS]
+
+    def user_keys(self, raw_user_ids: list[str]) -> list[str]:
+        """Pseudonymize many ids (repeated ids are computed once)."""
+        return [self.user_key(raw) for raw in raw_user_ids]

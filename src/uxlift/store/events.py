@@ -1,0 +1,110 @@
+"""Event rows: idempotent batch insert and the queries other capabilities read.
+
+Idempotency is keyed on ``event_id``. The primary key is a 64-bit digest of the
+id (``event_key``): a fixed-width key keeps the index small and inserts fast on
+large logs. Digest collisions between different ids are detected and resolved
+by probing the next key, so two distinct events are never merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pyarrow as pa
+
+EVENT_ARROW_SCHEMA = pa.schema(
+    [
+        ("event_key", pa.uint64()),
+        ("event_id", pa.string()),
+        ("user_key", pa.string()),
+        ("item_id", pa.string()),
+        ("type", pa.string()),
+        ("value", pa.float64()),
+        ("text", pa.string()),
+        ("session_id", pa.string()),
+        ("ts", pa.timestamp("us")),
+        ("properties", pa.string()),
+        ("received_at", pa.timestamp("us")),
+    ]
+)
+EVENT_COLUMNS: tuple[str, ...] = tuple(EVENT_ARROW_SCHEMA.names)
+MAX_PROBES = 8
+
+
+def event_key(event_id: str, probe: int = 0) -> int:
+    """The 64-bit storage key of an event id (``probe`` > 0 after a collision)."""
+    data = event_id.encode("utf-8") if probe == 0 else f"{event_id}\x00{probe}".encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+def insert_events(cur: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
+    """Store the rows whose event_id is new; return how many were stored.
+
+    Rows repeating an event_id already stored, or repeated inside the batch,
+    are skipped, which makes retries idempotent. Also keeps ``users`` current.
+    Call inside a transaction.
+    """
+    if batch.num_rows == 0:
+        return 0
+    stored = 0
+    pending = batch
+    for probe in range(MAX_PROBES):
+        inserted = _insert_or_ignore(cur, pending)
+        stored += inserted
+        if inserted == pending.num_rows:
+            break
+        pending = _colliding_rows(cur, pending)
+        if pending.num_rows == 0:
+            break
+        keys = [event_key(eid, probe + 1) for eid in pending.column("event_id").to_pylist()]
+        pending = pending.set_column(0, "event_key", pa.array(keys, pa.uint64()))
+    _touch_users(cur, batch)
+    return stored
+
+
+def _insert_or_ignore(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
+    cur.register("incoming_events", rows)
+    try:
+        result = cur.execute(
+            f"INSERT OR IGNORE INTO events SELECT {', '.join(EVENT_COLUMNS)} FROM incoming_events"
+        ).fetchone()
+    finally:
+        cur.unregister("incoming_events")
+    return int(result[0]) if result else 0
+
+
+def _colliding_rows(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
+    """Rows whose key is taken by a *different* event id (a digest collision)."""
+    cur.register("incoming_events", rows)
+    try:
+        colliding = cur.sql(
+            "SELECT DISTINCT i.* FROM incoming_events i JOIN events e USING (event_key) "
+            "WHERE e.event_id <> i.event_id "
+            "AND NOT EXISTS (SELECT 1 FROM events s WHERE s.event_id = i.event_id)"
+        ).to_arrow_table()
+    finally:
+        cur.unregister("incoming_events")
+    return colliding.cast(EVENT_ARROW_SCHEMA)
+
+
+def _touch_users(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
+    cur.register("incoming_events", rows)
+    try:
+        cur.execute(
+            """INSERT INTO users AS u (user_key, first_seen, last_seen)
+               SELECT user_key, min(ts), max(ts) FROM incoming_events GROUP BY user_key
+               ON CONFLICT (user_key) DO UPDATE SET
+                 first_seen = least(u.first_seen, excluded.first_seen),
+                 last_seen = greatest(u.last_seen, excluded.last_seen)"""
+        )
+    finally:
+        cur.unregister("incoming_events")
+
+
+def count_events(cur: duckdb.DuckDBPyConnection, *, user_key: str | None = None) -> int:
+    if user_key is None:
+        row = cur.execute("SELECT count(*) FROM events").fetchone()
+    else:
+        row = cur.execute("SELECT count(*) FROM events WHERE user_key = ?", [user_key]).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,89 @@
+"""Numbered schema migrations.
+
+Each migration runs once, in order, inside a transaction, and is recorded in
+``schema_migrations``. Later capabilities add tables by appending a migration,
+never by editing an old one. A table that holds per-user rows is registered in
+``user_data_tables`` so that erasure and export reach it automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+def register_user_table(table: str, user_column: str = "user_key") -> str:
+    """SQL that makes erasure and export cover ``table`` (rows keyed by ``user_column``)."""
+    return (
+        "INSERT INTO user_data_tables (table_name, user_column) "
+        f"VALUES ('{table}', '{user_column}') ON CONFLICT DO NOTHING"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "foundation",
+        (
+            """CREATE TABLE user_data_tables (
+                table_name VARCHAR PRIMARY KEY,
+                user_column VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE users (
+                user_key VARCHAR PRIMARY KEY,
+                first_seen TIMESTAMP NOT NULL,
+                last_seen TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE items (
+                item_id VARCHAR PRIMARY KEY,
+                title VARCHAR,
+                description VARCHAR,
+                category VARCHAR,
+                tags VARCHAR[],
+                price DOUBLE,
+                attributes JSON,
+                text_hash VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE events (
+                event_key UBIGINT PRIMARY KEY,
+                event_id VARCHAR NOT NULL,
+                user_key VARCHAR NOT NULL,
+                item_id VARCHAR,
+                type VARCHAR NOT NULL,
+                value DOUBLE,
+                text VARCHAR,
+                session_id VARCHAR,
+                ts TIMESTAMP NOT NULL,
+                properties JSON,
+                received_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE api_keys (
+                key_id VARCHAR PRIMARY KEY,
+                key_hash VARCHAR NOT NULL UNIQUE,
+                name VARCHAR NOT NULL,
+                scopes VARCHAR[] NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                revoked_at TIMESTAMP
+            )""",
+            "CREATE SEQUENCE audit_seq START 1",
+            """CREATE TABLE audit_log (
+                audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+                ts TIMESTAMP NOT NULL,
+                actor VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                target VARCHAR,
+                details JSON
+            )""",
+            register_user_table("users"),
+            register_user_table("events"),
+        ),
+    ),
+)

@@ -1,0 +1,67 @@
+"""Erasure and export of one user, over HTTP and through the client."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import auth
+from uxlift.client import UxliftClient
+from uxlift.services import Services
+from uxlift.store import audit
+
+T0 = 1_780_000_000
+
+
+def _seed(client: UxliftClient) -> None:
+    events = []
+    for user in ("erin@example.com", "frank"):
+        for i in range(5):
+            events.append(
+                {"user_id": user, "item_id": f"sku-{i}", "type": "view", "timestamp": T0 + i}
+            )
+        events.append(
+            {"user_id": user, "type": "chat", "text": "where is my order?", "timestamp": T0}
+        )
+    report = client.send_events(events)
+    assert report.stored == 12
+
+
+def test_erasure_removes_every_row_of_the_user_and_is_audited(
+    server_url: str, keys: dict[str, str], services: Services
+) -> None:
+    with UxliftClient(server_url, keys["admin"]) as client:
+        _seed(client)
+        result = client.erase_user("erin@example.com")
+    assert result.deleted["events"] == 6
+    assert result.deleted["users"] == 1
+    user_key = services.pseudonymizer.user_key("erin@example.com")
+    cur = services.store.cursor()
+    for table, column in services.store.user_tables():
+        left = cur.execute(
+            f'SELECT count(*) FROM "{table}" WHERE "{column}" = ?', [user_key]
+        ).fetchone()
+        assert left == (0,), table
+    other = services.pseudonymizer.user_key("frank")
+    assert cur.execute("SELECT count(*) FROM events WHERE user_key = ?", [other]).fetchone() == (6,)
+    entries = audit.entries(cur, action="user.erase")
+    assert len(entries) == 1
+    assert entries[0]["target"] == user_key
+    assert "erin" not in str(entries[0])
+
+
+def test_export_returns_the_users_rows_only(server_url: str, keys: dict[str, str]) -> None:
+    with UxliftClient(server_url, keys["admin"]) as client:
+        _seed(client)
+        data = client.export_user("frank")
+    assert len(data["tables"]["events"]) == 6
+    assert {row["user_key"] for row in data["tables"]["events"]} == {data["user_key"]}
+
+
+def test_export_of_unknown_user_is_404(http: httpx.Client, keys: dict[str, str]) -> None:
+    response = http.get("/v1/users/nobody/export", headers=auth(keys["admin"]))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_erasing_needs_admin(http: httpx.Client, keys: dict[str, str]) -> None:
+    assert http.delete("/v1/users/frank", headers=auth(keys["ingest"])).status_code == 403
