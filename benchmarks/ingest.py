@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import (  # noqa: E402
+from _harness import (
     create_key,
     env_for,
     machine,
@@ -37,10 +37,9 @@ from _harness import (  # noqa: E402
     synthetic_events,
     write_events_file,
 )
-
-from uxlift.client import UxliftClient  # noqa: E402
-from uxlift.errors import UxliftError  # noqa: E402
-from uxlift.server import free_port  # noqa: E402
+from uxlift.client import UxliftClient
+from uxlift.errors import UxliftError
+from uxlift.server import free_port
 
 BATCH = 1000
 
@@ -172,7 +171,8 @@ def _verify(data_dir: Path, acked: list[str], trials: int) -> dict[str, int]:
             "(SELECT 1 FROM events e WHERE e.event_id = a.event_id)"
         ).fetchone()
         dupes = con.execute(
-            "SELECT count(*) FROM (SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)"
+            "SELECT count(*) FROM "
+            "(SELECT event_id FROM events GROUP BY event_id HAVING count(*) > 1)"
         ).fetchone()
         total = con.execute("SELECT count(*) FROM events").fetchone()
     finally:

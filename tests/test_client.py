@@ -65,6 +65,6 @@ def test_client_errors_are_typed(server_url: str, keys: dict[str, str]) -> None:
 
 
 def test_unreachable_server_raises_after_retries() -> None:
-    with UxliftClient("http://127.0.0.1:9", "k", retries=1, backoff_s=0.01) as client:
-        with pytest.raises(StorageError, match="unreachable"):
-            client.health()
+    client = UxliftClient("http://127.0.0.1:9", "k", retries=1, backoff_s=0.01)
+    with client, pytest.raises(StorageError, match="unreachable"):
+        client.health()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,12 @@ from typing import Any
 import orjson
 
 from uxlift.events.catalog import CatalogService
+from uxlift.events.columnar_import import (
+    COLUMNAR_FORMATS,
+    BackgroundWriter,
+    arrow_batches,
+    ingest_batch,
+)
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.readers import detect_format, read_batches
 from uxlift.events.validation import RowError
@@ -59,7 +65,8 @@ class _RejectsWriter:
         self.path = path
         self._handle: Any = None
 
-    def write(self, errors: list[RowError], rows: list[Any], start: int) -> None:
+    def write(self, errors: list[RowError], rows: Mapping[int, Any]) -> None:
+        """``rows`` maps a row's index in the file to the raw row."""
         by_index: dict[int, list[dict[str, Any]]] = {}
         for err in errors:
             by_index.setdefault(err.index, []).append({"field": err.field, "reason": err.reason})
@@ -68,7 +75,7 @@ class _RejectsWriter:
         if self._handle is None:
             self._handle = self.path.open("wb")
         for index, problems in sorted(by_index.items()):
-            raw = rows[index - start]
+            raw = rows[index]
             row = raw if isinstance(raw, dict) else {"line": getattr(raw, "reason", str(raw))}
             line = {"index": index, "errors": problems, "row": row}
             self._handle.write(orjson.dumps(line, default=str) + b"\n")
@@ -80,6 +87,10 @@ class _RejectsWriter:
         return self.path
 
 
+def _by_index(errors: list[RowError], rows: list[Any], start: int) -> dict[int, Any]:
+    return {err.index: rows[err.index - start] for err in errors}
+
+
 def import_events(
     ingestor: EventIngestor,
     path: Path,
@@ -89,19 +100,62 @@ def import_events(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Stream ``path`` through the ingestion path (same validation, privacy, idempotency)."""
+    """Stream ``path`` through the ingestion path (same validation, privacy, idempotency).
+
+    CSV and Parquet take the columnar path (vectorized checks, storage overlapped
+    with reading); JSONL goes row by row.
+    """
+    fmt = fmt or detect_format(path)
     report = ImportReport(path)
     rejects = _RejectsWriter(rejects_path or default_rejects_path(path))
     try:
-        for rows in read_batches(path, fmt or detect_format(path), batch_rows):
-            result = ingestor.ingest(rows, start_index=report.rows)
-            rejects.write(result.errors, rows, report.rows)
-            _tally(report, len(rows), result.accepted, result.stored, result.errors)
-            if progress:
-                progress(len(rows))
+        if fmt in COLUMNAR_FORMATS:
+            _import_columnar(ingestor, path, fmt, batch_rows, report, rejects, progress)
+        else:
+            _import_rows(ingestor, path, fmt, batch_rows, report, rejects, progress)
     finally:
         report.rejects_path = rejects.close()
     return report
+
+
+def _import_rows(
+    ingestor: EventIngestor,
+    path: Path,
+    fmt: str,
+    batch_rows: int,
+    report: ImportReport,
+    rejects: _RejectsWriter,
+    progress: Progress | None,
+) -> None:
+    for rows in read_batches(path, fmt, batch_rows):
+        result = ingestor.ingest(rows, start_index=report.rows)
+        rejects.write(result.errors, _by_index(result.errors, rows, report.rows))
+        _tally(report, len(rows), result.accepted, result.stored, result.errors)
+        if progress:
+            progress(len(rows))
+
+
+def _import_columnar(
+    ingestor: EventIngestor,
+    path: Path,
+    fmt: str,
+    batch_rows: int,
+    report: ImportReport,
+    rejects: _RejectsWriter,
+    progress: Progress | None,
+) -> None:
+    """Prepare batch k+1 while a background thread stores batch k."""
+    writer = BackgroundWriter(ingestor)
+    try:
+        for batch in arrow_batches(path, fmt, batch_rows):
+            outcome = ingest_batch(ingestor, batch, fmt, report.rows)
+            writer.submit(outcome.table)
+            rejects.write(outcome.errors, outcome.rejected_rows)
+            _tally(report, outcome.rows, outcome.accepted, 0, outcome.errors)
+            if progress:
+                progress(outcome.rows)
+    finally:
+        report.stored += writer.close()
 
 
 def import_items(
@@ -118,7 +172,7 @@ def import_items(
     try:
         for rows in read_batches(path, fmt or detect_format(path), batch_rows):
             result = catalog.upsert(rows, start_index=report.rows)
-            rejects.write(result.errors, rows, report.rows)
+            rejects.write(result.errors, _by_index(result.errors, rows, report.rows))
             accepted = len(rows) - result.rejected
             _tally(report, len(rows), accepted, accepted, result.errors)
             if progress:

@@ -60,10 +60,21 @@ def default_event_id(event: EventIn) -> str:
     timestamp: the id is then a digest of the event's content. Without a timestamp
     the event is new by definition and gets a random id."""
     if event.timestamp is None:
-        return "g_" + uuid.uuid4().hex
-    payload = orjson.dumps(
-        event.model_dump(mode="json", exclude={"event_id"}), option=orjson.OPT_SORT_KEYS
-    )
+        return random_event_id()
+    return content_event_id(event.model_dump(mode="json", exclude={"event_id"}))
+
+
+def random_event_id() -> str:
+    """A fresh id for an event that cannot be recognised when re-sent."""
+    return "g_" + uuid.uuid4().hex
+
+
+def content_event_id(content: dict[str, Any]) -> str:
+    """The digest id of an event's JSON content (every field but event_id).
+
+    Shared by the per-row path and the columnar import, so both give one id.
+    """
+    payload = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
     return "h_" + hashlib.sha256(payload).hexdigest()[:32]
 
 
@@ -96,7 +107,12 @@ class EventIngestor:
         """Privacy-transform and durably store validated events; returns rows new to the log."""
         if not events:
             return 0
-        batch = self.to_arrow(events)
+        return self.store_table(self.to_arrow(events))
+
+    def store_table(self, batch: pa.Table) -> int:
+        """Durably store a batch already in storage form (one transaction); tell listeners."""
+        if batch.num_rows == 0:
+            return 0
         with self.store.transaction() as cur:
             stored = insert_events(cur, batch)
         for listener in self._listeners:
@@ -116,23 +132,25 @@ class EventIngestor:
             "item_id": pa.array([e.item_id for e in events], pa.string()),
             "type": pa.array([e.type for e in events], pa.string()),
             "value": pa.array([e.value for e in events], pa.float64()),
-            "text": pa.array([self._redact(e.text) for e in events], pa.string()),
+            "text": pa.array([self.redact_text(e.text) for e in events], pa.string()),
             "session_id": pa.array([e.session_id for e in events], pa.string()),
             "ts": pa.array(
                 [e.timestamp.replace(tzinfo=None) if e.timestamp else received for e in events],
                 pa.timestamp("us"),
             ),
             "properties": pa.array(
-                [self._properties_json(e.properties) for e in events], pa.string()
+                [self.properties_json(e.properties) for e in events], pa.string()
             ),
             "received_at": pa.array([received] * len(events), pa.timestamp("us")),
         }
         return pa.table(columns, schema=EVENT_ARROW_SCHEMA)
 
-    def _redact(self, text: str | None) -> str | None:
+    def redact_text(self, text: str | None) -> str | None:
+        """Text as stored: with personal data replaced by placeholders."""
         return None if text is None else self.redactor.redact(text)
 
-    def _properties_json(self, properties: dict[str, Any] | None) -> str | None:
+    def properties_json(self, properties: dict[str, Any] | None) -> str | None:
+        """Properties as stored: JSON text with every string value redacted."""
         if not properties:
             return None
         return orjson.dumps(redact_values(properties, self.redactor.redact)).decode()
