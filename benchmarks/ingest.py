@@ -84,16 +84,17 @@ def bench_bulk(workdir: Path, n_events: int, fmt: str) -> dict[str, float | str]
         [sys.executable, "-m", "uxlift.cli", "import", "events", str(path), "--json"],
         env=env_for(data_dir),
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     start = time.perf_counter()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    assert proc.stdout is not None
-    report = json.loads(proc.stdout.read())
+    assert proc.stdout is not None and proc.stderr is not None
+    output, errors = proc.stdout.read(), proc.stderr.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise RuntimeError(f"import failed with exit code {proc.returncode}")
+        raise RuntimeError(f"import failed ({proc.returncode}): {errors[-2000:]}")
+    report = json.loads(output)
     path.unlink()
     return {
         "bulk_events": n_events,

@@ -99,3 +99,13 @@ def test_clean_import_writes_no_rejects_file(tmp_path: Path, services: Services)
     report = import_events(services.events, path)
     assert report.rejects_path is None
     assert not (tmp_path / "clean.jsonl.rejected.jsonl").exists()
+
+
+def test_bulk_import_refreshes_first_and_last_seen(tmp_path: Path, services: Services) -> None:
+    path = tmp_path / "users.csv"
+    _write_csv(path, _rows(70))
+    import_events(services.events, path, batch_rows=16)
+    rows = services.store.cursor().execute(
+        "SELECT count(*), min(epoch(first_seen)), max(epoch(last_seen)) FROM users"
+    ).fetchone()
+    assert rows == (7, T0, T0 + 69)

@@ -20,8 +20,14 @@ from uxlift.events.columnar_import import (
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.readers import detect_format, read_batches
 from uxlift.events.validation import RowError
+from uxlift.store.bulk import bulk_load_settings
+from uxlift.store.events import refresh_users
 
 log = logging.getLogger(__name__)
+
+# Rows per storage transaction on the columnar path: DuckDB's per-commit costs
+# (primary-key index merge, WAL, the users upsert) favour large transactions.
+WRITE_ROWS = 250_000
 
 Progress = Callable[[int], None]
 
@@ -145,7 +151,24 @@ def _import_columnar(
     progress: Progress | None,
 ) -> None:
     """Prepare batch k+1 while a background thread stores batch k."""
-    writer = BackgroundWriter(ingestor)
+    with bulk_load_settings(ingestor.store):
+        try:
+            _import_batches(ingestor, path, fmt, batch_rows, report, rejects, progress)
+        finally:
+            with ingestor.store.transaction() as cur:
+                refresh_users(cur)
+
+
+def _import_batches(
+    ingestor: EventIngestor,
+    path: Path,
+    fmt: str,
+    batch_rows: int,
+    report: ImportReport,
+    rejects: _RejectsWriter,
+    progress: Progress | None,
+) -> None:
+    writer = BackgroundWriter(ingestor, min_rows=WRITE_ROWS)
     try:
         for batch in arrow_batches(path, fmt, batch_rows):
             outcome = ingest_batch(ingestor, batch, fmt, report.rows)

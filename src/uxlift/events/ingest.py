@@ -109,12 +109,15 @@ class EventIngestor:
             return 0
         return self.store_table(self.to_arrow(events))
 
-    def store_table(self, batch: pa.Table) -> int:
-        """Durably store a batch already in storage form (one transaction); tell listeners."""
+    def store_table(self, batch: pa.Table, *, maintain_users: bool = True) -> int:
+        """Durably store a batch already in storage form (one transaction); tell listeners.
+
+        Bulk loads pass ``maintain_users=False`` and refresh the users table once.
+        """
         if batch.num_rows == 0:
             return 0
         with self.store.transaction() as cur:
-            stored = insert_events(cur, batch)
+            stored = insert_events(cur, batch, maintain_users=maintain_users)
         for listener in self._listeners:
             try:
                 listener(batch)

@@ -94,7 +94,7 @@ def _csv_batches(path: Path, batch_rows: int) -> Iterator[Rows]:
     )
     pending: Rows = []
     for batch in reader:
-        pending.extend(_decode_json_cells(batch.to_pylist()))
+        pending.extend(decode_json_cells(batch.to_pylist()))
         while len(pending) >= batch_rows:
             yield pending[:batch_rows]
             pending = pending[batch_rows:]
@@ -105,7 +105,7 @@ def _csv_batches(path: Path, batch_rows: int) -> Iterator[Rows]:
 JSON_COLUMNS = frozenset({"properties", "tags", "attributes"})
 
 
-def _decode_json_cells(rows: Rows) -> Rows:
+def decode_json_cells(rows: Rows) -> Rows:
     """CSV cells of the JSON columns (properties, tags, attributes) are parsed."""
     for row in rows:
         for key in JSON_COLUMNS.intersection(row):

@@ -7,7 +7,7 @@ exactly those rows and re-send them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -83,48 +83,47 @@ def _limit_errors(index: int, event: EventIn, limits: Limits, now: datetime) -> 
     return errors
 
 
+def _validate_rows(
+    rows: Sequence[Any],
+    model: type[ModelT],
+    start_index: int,
+    extra_checks: Callable[[int, ModelT], list[RowError]] | None = None,
+) -> ValidatedBatch[ModelT]:
+    valid: list[ModelT] = []
+    indices: list[int] = []
+    errors: list[RowError] = []
+    for offset, raw in enumerate(rows):
+        index = start_index + offset
+        if not isinstance(raw, dict):
+            errors.append(RowError(index, "<row>", _not_an_object(raw)))
+            continue
+        try:
+            row = model.model_validate(_drop_nulls(raw))
+        except ValidationError as exc:
+            errors.extend(errors_from_exception(index, exc))
+            continue
+        problems = extra_checks(index, row) if extra_checks else []
+        if problems:
+            errors.extend(problems)
+            continue
+        valid.append(row)
+        indices.append(index)
+    return ValidatedBatch(valid, indices, errors)
+
+
 def validate_events(
     rows: Sequence[Any], limits: Limits, *, start_index: int = 0
 ) -> ValidatedBatch[EventIn]:
     """Validate raw event rows (dicts from JSON, CSV or Parquet)."""
     now = datetime.now(UTC)
-    valid: list[EventIn] = []
-    indices: list[int] = []
-    errors: list[RowError] = []
-    for offset, raw in enumerate(rows):
-        index = start_index + offset
-        if not isinstance(raw, dict):
-            errors.append(RowError(index, "<row>", _not_an_object(raw)))
-            continue
-        try:
-            event = EventIn.model_validate(_drop_nulls(raw))
-        except ValidationError as exc:
-            errors.extend(errors_from_exception(index, exc))
-            continue
-        problems = _limit_errors(index, event, limits, now)
-        if problems:
-            errors.extend(problems)
-            continue
-        valid.append(event)
-        indices.append(index)
-    return ValidatedBatch(valid, indices, errors)
+    return _validate_rows(
+        rows, EventIn, start_index, lambda i, event: _limit_errors(i, event, limits, now)
+    )
 
 
 def validate_items(rows: Sequence[Any], *, start_index: int = 0) -> ValidatedBatch[ItemIn]:
-    valid: list[ItemIn] = []
-    indices: list[int] = []
-    errors: list[RowError] = []
-    for offset, raw in enumerate(rows):
-        index = start_index + offset
-        if not isinstance(raw, dict):
-            errors.append(RowError(index, "<row>", _not_an_object(raw)))
-            continue
-        try:
-            valid.append(ItemIn.model_validate(_drop_nulls(raw)))
-            indices.append(index)
-        except ValidationError as exc:
-            errors.extend(errors_from_exception(index, exc))
-    return ValidatedBatch(valid, indices, errors)
+    """Validate raw catalog rows."""
+    return _validate_rows(rows, ItemIn, start_index)
 
 
 def _not_an_object(raw: Any) -> str:
@@ -135,7 +134,3 @@ def _not_an_object(raw: Any) -> str:
 def _drop_nulls(raw: dict[str, Any]) -> dict[str, Any]:
     """Treat explicit nulls (and empty CSV cells) as absent fields."""
     return {k: v for k, v in raw.items() if v is not None and v != ""}
-
-
-def rejected_indices(errors: Iterable[RowError]) -> set[int]:
-    return {e.index for e in errors}
