@@ -145,18 +145,25 @@ def import_items_cmd(
     rejects: Annotated[Path | None, typer.Option()] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Import (upsert) catalog items."""
+    """Import (upsert) catalog items, then embed the new or changed ones."""
     from uxlift.events.importer import import_items
+    from uxlift.services import open_services
 
-    services = _services()
+    services = open_services(_settings(), embed_in_background=False)
+    changed: list[str] = []
+    services.catalog.add_listener(changed.extend)
     try:
         with _progress_bar(path, "items") as bar:
             report = import_items(
                 services.catalog, path, fmt=fmt, rejects_path=rejects, progress=bar.update
             )
+        with tqdm(
+            total=len(changed), desc="embedding items", unit=" items", file=sys.stderr
+        ) as bar:
+            services.item_embedder.embed_items(changed, progress=bar.update)
     finally:
         services.close()
-    _emit(report.to_dict(), as_json)
+    _emit({**report.to_dict(), "embedded": len(changed)}, as_json)
 
 
 @keys_app.command("create")

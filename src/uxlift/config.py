@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     )
     rate_limit_burst: int = Field(default=4_000, ge=1)
     db_memory_limit: str = "1GB"
+    encoder: str = Field(
+        default="minilm", description="'minilm' or the path of a local Hugging Face model."
+    )
     log_level: str = "INFO"
 
     @property

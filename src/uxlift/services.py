@@ -14,6 +14,9 @@ from uxlift.privacy.erasure import UserDataService
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
+from uxlift.text.cache import EmbeddingCache
+from uxlift.text.encoders import Encoder, encoder_from_spec
+from uxlift.text.item_embeddings import ItemEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +31,12 @@ class Services:
     catalog: CatalogService
     users: UserDataService
     keys: KeyService
+    encoder: Encoder
+    embeddings: EmbeddingCache
+    item_embedder: ItemEmbedder
 
     def close(self) -> None:
+        self.item_embedder.stop()
         self.store.close()
 
 
@@ -41,19 +48,32 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-def open_services(settings: Settings) -> Services:
-    """Open the store (applying migrations) and wire every service to it."""
+def open_services(settings: Settings, *, embed_in_background: bool = True) -> Services:
+    """Open the store (applying migrations) and wire every service to it.
+
+    With ``embed_in_background`` new or changed items are embedded on a
+    background thread (the server); without it the caller embeds them (imports).
+    """
     secret = settings.resolved_secret()
+    encoder = encoder_from_spec(settings.encoder)
     store = Store(settings.db_path, memory_limit=settings.db_memory_limit)
     pseudonymizer = Pseudonymizer(secret)
     redactor = Redactor()
+    embeddings = EmbeddingCache(store, encoder)
+    item_embedder = ItemEmbedder(embeddings)
+    catalog = CatalogService(store)
+    if embed_in_background:
+        catalog.add_listener(item_embedder.schedule)
     return Services(
         settings=settings,
         store=store,
         pseudonymizer=pseudonymizer,
         redactor=redactor,
         events=EventIngestor(store, pseudonymizer, redactor, limits_from(settings)),
-        catalog=CatalogService(store),
+        catalog=catalog,
         users=UserDataService(store, pseudonymizer),
         keys=KeyService(store),
+        encoder=encoder,
+        embeddings=embeddings,
+        item_embedder=item_embedder,
     )

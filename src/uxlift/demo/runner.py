@@ -62,6 +62,8 @@ def run_demo(
                 f"events: {report.stored} stored, {report.duplicates} duplicates, "
                 f"{report.rejected} rejected in {time.monotonic() - started:.0f}s"
             )
+            services.item_embedder.wait_idle()
+            echo(f"item embeddings ready ({services.encoder.id})")
             if serve:
                 echo(f"uxlift demo is up: {url}/dashboard  (API docs: {url}/docs)")
                 echo(f"admin API key: {admin.secret}")

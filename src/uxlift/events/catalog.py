@@ -45,14 +45,17 @@ class UpsertResult:
         }
 
 
-def item_text(item: ItemIn) -> str:
+def item_text(
+    title: str, category: str | None, tags: Sequence[str] | None, description: str | None
+) -> str:
     """The text an encoder reads for an item."""
-    parts = [item.title, item.category or "", " ".join(item.tags), item.description or ""]
+    parts = [title, category or "", " ".join(tags or ()), description or ""]
     return "\n".join(p for p in parts if p)
 
 
 def text_hash(item: ItemIn) -> str:
-    payload = orjson.dumps([item_text(item), item.attributes], option=orjson.OPT_SORT_KEYS)
+    text = item_text(item.title, item.category, item.tags, item.description)
+    payload = orjson.dumps([text, item.attributes], option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(payload).hexdigest()
 
 

@@ -86,4 +86,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             register_user_table("events"),
         ),
     ),
+    Migration(
+        2,
+        "text_embeddings",
+        (
+            """CREATE TABLE text_embeddings (
+                encoder_id VARCHAR NOT NULL,
+                text_sha VARCHAR NOT NULL,
+                vector FLOAT[] NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (encoder_id, text_sha)
+            )""",
+        ),
+    ),
 )

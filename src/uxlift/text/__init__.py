@@ -1,0 +1,1 @@
+"""The language-model layer: encoders, the embedding cache, tokenizers, classifiers."""
