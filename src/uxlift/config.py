@@ -6,6 +6,7 @@ core code never reads the environment itself.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -104,6 +105,7 @@ class Settings(BaseSettings):
         if self.secret_key is not None or self.secret_path.exists():
             return False
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.secret_path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        self.secret_path.chmod(0o600)
+        fd = os.open(self.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
         return True

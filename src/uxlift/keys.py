@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from uxlift.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from uxlift.store import Store
+from uxlift.store import Store, audit
 from uxlift.store import keys as key_rows
 from uxlift.store.database import utcnow
 from uxlift.store.keys import ApiKeyRecord
@@ -44,8 +44,9 @@ class KeyService:
         self.store = store
         self._cache: dict[str, ApiKeyRecord] = {}
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by revoke: a lookup begun before must not be cached
 
-    def create(self, *, name: str, scopes: list[str]) -> CreatedKey:
+    def create(self, *, name: str, scopes: list[str], actor: str = "cli") -> CreatedKey:
         unknown = sorted(set(scopes) - set(SCOPES))
         if not scopes or unknown:
             raise InvalidInput(
@@ -66,6 +67,14 @@ class KeyService:
                 scopes=ordered,
                 created_at=utcnow(),
             )
+            audit.append(
+                cur,
+                at=utcnow(),
+                actor=actor,
+                action="key.create",
+                target=key_id,
+                details={"name": name, "scopes": ordered},
+            )
         return CreatedKey(key_id, name, tuple(ordered), plaintext)
 
     def authenticate(self, plaintext: str | None) -> ApiKeyRecord:
@@ -75,11 +84,13 @@ class KeyService:
         digest = hash_key(plaintext)
         record = self._cache.get(digest)
         if record is None:
+            generation = self._generation
             record = key_rows.find_by_hash(self.store.cursor(), digest)
             if record is None or record.revoked_at is not None:
                 raise Unauthorized("invalid or revoked API key")
             with self._lock:
-                self._cache[digest] = record
+                if generation == self._generation:
+                    self._cache[digest] = record
         return record
 
     def authorize(self, plaintext: str | None, scope: str) -> ApiKeyRecord:
@@ -91,9 +102,11 @@ class KeyService:
     def list(self) -> list[ApiKeyRecord]:
         return key_rows.list_keys(self.store.cursor())
 
-    def revoke(self, key_id: str) -> None:
+    def revoke(self, key_id: str, *, actor: str = "cli") -> None:
         with self.store.transaction() as cur:
             if not key_rows.revoke_key(cur, key_id, utcnow()):
                 raise NotFound(f"no active API key with id {key_id!r}")
+            audit.append(cur, at=utcnow(), actor=actor, action="key.revoke", target=key_id)
         with self._lock:
+            self._generation += 1
             self._cache.clear()

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from uxlift.config import Settings
+from uxlift.errors import ConfigError
 from uxlift.events.catalog import CatalogService
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.validation import Limits
@@ -14,11 +15,13 @@ from uxlift.privacy.erasure import UserDataService
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
+from uxlift.store.database import read_meta, write_meta
 from uxlift.text.cache import EmbeddingCache
 from uxlift.text.encoders import Encoder, encoder_from_spec
 from uxlift.text.item_embeddings import ItemEmbedder
 
 log = logging.getLogger(__name__)
+SECRET_FINGERPRINT = "secret_fingerprint"
 
 
 @dataclass
@@ -48,6 +51,21 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
+def check_secret_fingerprint(store: Store, pseudonymizer: Pseudonymizer) -> None:
+    """Refuse a secret other than the one this store's user keys were made with:
+    with another key, erasure would silently miss every existing row."""
+    with store.transaction() as cur:
+        stored = read_meta(cur, SECRET_FINGERPRINT)
+        if stored is None:
+            write_meta(cur, SECRET_FINGERPRINT, pseudonymizer.fingerprint())
+            return
+    if stored != pseudonymizer.fingerprint():
+        raise ConfigError(
+            "the secret key differs from the one this store was created with; "
+            "user ids would no longer match (restore the original secret.key)"
+        )
+
+
 def open_services(settings: Settings, *, embed_in_background: bool = True) -> Services:
     """Open the store (applying migrations) and wire every service to it.
 
@@ -58,6 +76,11 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     encoder = encoder_from_spec(settings.encoder)
     store = Store(settings.db_path, memory_limit=settings.db_memory_limit)
     pseudonymizer = Pseudonymizer(secret)
+    try:
+        check_secret_fingerprint(store, pseudonymizer)
+    except ConfigError:
+        store.close()
+        raise
     redactor = Redactor()
     embeddings = EmbeddingCache(store, encoder)
     item_embedder = ItemEmbedder(embeddings)

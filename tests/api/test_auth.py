@@ -145,3 +145,21 @@ def test_api_docs_are_public_and_load_no_cdn(http: httpx.Client) -> None:
     assert page.status_code == 200
     assert "cdn" not in page.text.lower()
     assert http.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_key_creation_checks_the_key_before_the_body_and_is_audited(
+    http: httpx.Client, keys: dict[str, str], services
+) -> None:
+    no_key = http.post("/v1/keys", content=b"{broken", headers={"Content-Type": "application/json"})
+    assert no_key.status_code == 401
+    bad_body = http.post("/v1/keys", json={"name": "x"}, headers=auth(keys["admin"]))
+    assert bad_body.status_code == 422
+    assert bad_body.json()["error"]["details"][0]["field"] == "scopes"
+    created = http.post(
+        "/v1/keys", json={"name": "ci", "scopes": ["read"]}, headers=auth(keys["admin"])
+    ).json()
+    from uxlift.store import audit
+
+    actions = [e["action"] for e in audit.entries(services.store.cursor())]
+    assert "key.create" in actions
+    assert http.get("/v1/items", headers=auth(created["key"])).status_code == 200

@@ -65,3 +65,41 @@ def test_export_of_unknown_user_is_404(http: httpx.Client, keys: dict[str, str])
 
 def test_erasing_needs_admin(http: httpx.Client, keys: dict[str, str]) -> None:
     assert http.delete("/v1/users/frank", headers=auth(keys["ingest"])).status_code == 403
+
+
+def test_replaying_an_erased_users_batch_does_not_bring_it_back(
+    server_url: str, keys: dict[str, str], services: Services
+) -> None:
+    batch = [
+        {
+            "event_id": f"r-{i}",
+            "user_id": "gina",
+            "item_id": "sku-1",
+            "type": "view",
+            "timestamp": T0,
+        }
+        for i in range(3)
+    ]
+    with UxliftClient(server_url, keys["admin"]) as client:
+        assert client.send_events(batch).stored == 3
+        client.erase_user("gina")
+        replay = client.send_events(batch)
+    assert replay.stored == 0
+    user_key = services.pseudonymizer.user_key("gina")
+    left = (
+        services.store.cursor()
+        .execute("SELECT count(*) FROM events WHERE user_key = ?", [user_key])
+        .fetchone()
+    )
+    assert left == (0,)
+
+
+def test_user_ids_with_slashes_can_be_exported_and_erased(
+    server_url: str, keys: dict[str, str]
+) -> None:
+    with UxliftClient(server_url, keys["admin"]) as client:
+        client.send_events(
+            [{"user_id": "tenant/42", "item_id": "sku-1", "type": "view", "timestamp": T0}]
+        )
+        assert len(client.export_user("tenant/42")["tables"]["events"]) == 1
+        assert client.erase_user("tenant/42").deleted["events"] == 1

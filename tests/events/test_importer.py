@@ -105,7 +105,33 @@ def test_bulk_import_refreshes_first_and_last_seen(tmp_path: Path, services: Ser
     path = tmp_path / "users.csv"
     _write_csv(path, _rows(70))
     import_events(services.events, path, batch_rows=16)
-    rows = services.store.cursor().execute(
-        "SELECT count(*), min(epoch(first_seen)), max(epoch(last_seen)) FROM users"
-    ).fetchone()
+    rows = (
+        services.store.cursor()
+        .execute("SELECT count(*), min(epoch(first_seen)), max(epoch(last_seen)) FROM users")
+        .fetchone()
+    )
     assert rows == (7, T0, T0 + 69)
+
+
+def test_malformed_csv_is_a_clear_error_without_the_rows_content(
+    tmp_path: Path, services: Services
+) -> None:
+    from uxlift.errors import InvalidInput
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "user_id,item_id,type,timestamp\nu1,sku-1,view,1780000000\n"
+        "secret@example.com,sku-2,view,1780000001,extra\n"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        import_events(services.events, path)
+    assert "cannot be parsed" in caught.value.message
+    assert "secret@example.com" not in caught.value.message
+
+
+def test_rejects_file_is_private_to_its_owner(tmp_path: Path, services: Services) -> None:
+    path = tmp_path / "some.jsonl"
+    path.write_bytes(orjson.dumps({"user_id": "x", "type": "nope"}))
+    report = import_events(services.events, path)
+    assert report.rejects_path is not None
+    assert report.rejects_path.stat().st_mode & 0o077 == 0

@@ -53,5 +53,5 @@ def test_id_names_model_weights_and_options(encoder: TransformerEncoder) -> None
 def test_unknown_encoder_spec_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown encoder"):
         encoder_from_spec("gpt-17")
-    with pytest.raises(ConfigError, match="config.json"):
+    with pytest.raises(ConfigError, match=r"config\.json"):
         TransformerEncoder(model_dir=tmp_path)

@@ -41,6 +41,6 @@ def create_app(services: Services) -> FastAPI:
         app.include_router(router)
     mount_docs(app)
     web_routes.mount(app)
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees 413s
     return app

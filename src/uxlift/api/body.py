@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi import Request
+from pydantic import BaseModel, ValidationError
 
-from uxlift.errors import BadRequest, PayloadTooLarge
+from uxlift.errors import BadRequest, InvalidInput, PayloadTooLarge
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+async def read_model(request: Request, model: type[ModelT]) -> ModelT:
+    """Parse and validate a JSON object body (after authentication has run)."""
+    raw = await request.body()
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"body is not valid JSON: {exc}") from None
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "<body>", "reason": e["msg"]}
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
+        raise InvalidInput("the request body is invalid", details=details) from None
 
 
 async def read_batch(request: Request, key: str, *, max_rows: int) -> list[Any]:

@@ -289,7 +289,13 @@ def _parse_object(text: str | None, max_bytes: int) -> tuple[dict[str, Any] | No
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None, False
-    if not isinstance(value, dict) or len(orjson.dumps(value)) > max_bytes:
+    if not isinstance(value, dict):
+        return None, False
+    try:
+        size = len(orjson.dumps(value))
+    except orjson.JSONEncodeError:  # nested too deeply: the row path words the error
+        return None, False
+    if size > max_bytes:
         return None, False
     return value, True
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from uxlift.events.columnar import CheckedBatch
-from uxlift.events.ingest import EventIngestor, content_event_id, random_event_id
+from uxlift.events.ingest import Digest, EventIngestor, content_event_id, random_event_id
 from uxlift.store.events import EVENT_ARROW_SCHEMA
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -31,7 +31,7 @@ def build_events_table(
     """The storage table of accepted rows (``checked`` holds accepted rows only)."""
     cols = checked.columns
     n = len(cols["user_id"])
-    ids = event_ids(checked)
+    ids = event_ids(checked, ingestor.pseudonymizer.content_digest)
     received_us = int((received.replace(tzinfo=UTC) - EPOCH) / timedelta(microseconds=1))
     stamp = pa.scalar(received_us, pa.int64())
     columns = {
@@ -73,7 +73,7 @@ def _map_present(values: pa.Array, change: Any) -> pa.Array:
     return pa.array([None if v is None else change(v) for v in values.to_pylist()], pa.string())
 
 
-def event_ids(checked: CheckedBatch) -> pa.Array:
+def event_ids(checked: CheckedBatch, digest: Digest) -> pa.Array:
     """The given ids; where none was given, the id the per-row path would make."""
     given = checked.columns["event_id"]
     missing = np.flatnonzero(pc.is_null(given).to_numpy(zero_copy_only=False))
@@ -83,7 +83,7 @@ def event_ids(checked: CheckedBatch) -> pa.Array:
     rows = _content_rows(checked, missing)
     for index, content in zip(missing.tolist(), rows, strict=True):
         timed = content["timestamp"] is not None
-        ids[index] = content_event_id(content) if timed else random_event_id()
+        ids[index] = content_event_id(content, digest) if timed else random_event_id()
     return pa.array(ids, pa.string())
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 
+from uxlift.errors import InvalidInput
 from uxlift.events.catalog import CatalogService
 from uxlift.events.columnar_import import (
     COLUMNAR_FORMATS,
@@ -78,8 +82,9 @@ class _RejectsWriter:
             by_index.setdefault(err.index, []).append({"field": err.field, "reason": err.reason})
         if not by_index:
             return
-        if self._handle is None:
-            self._handle = self.path.open("wb")
+        if self._handle is None:  # raw rows: readable by the owner only
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            self._handle = os.fdopen(fd, "wb")
         for index, problems in sorted(by_index.items()):
             raw = rows[index]
             row = raw if isinstance(raw, dict) else {"line": getattr(raw, "reason", str(raw))}
@@ -119,9 +124,21 @@ def import_events(
             _import_columnar(ingestor, path, fmt, batch_rows, report, rejects, progress)
         else:
             _import_rows(ingestor, path, fmt, batch_rows, report, rejects, progress)
+    except pa.ArrowInvalid as exc:
+        raise InvalidInput(
+            f"{path.name} cannot be parsed: {_without_row_content(str(exc))}; "
+            f"{report.stored} events before that point were stored",
+            details=[{"field": "file", "reason": "malformed " + fmt}],
+        ) from None
     finally:
         report.rejects_path = rejects.close()
     return report
+
+
+def _without_row_content(message: str) -> str:
+    """Arrow quotes the offending row, which may hold raw ids or PII: keep the rest."""
+    found = re.match(r"(.*?(?:Expected \d+ columns?, got \d+|Row #\d+))", message, re.DOTALL)
+    return found.group(1) if found else "the file is malformed"
 
 
 def _import_rows(

@@ -6,7 +6,6 @@ imports and the demo, so every event gets the same checks and privacy steps.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from uxlift.store.events import EVENT_ARROW_SCHEMA, event_key, insert_events
 log = logging.getLogger(__name__)
 
 StoredListener = Callable[[pa.Table], None]
+Digest = Callable[[bytes], str]
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,14 @@ class IngestResult:
         }
 
 
-def default_event_id(event: EventIn) -> str:
+def default_event_id(event: EventIn, digest: Digest) -> str:
     """A client that sends no event_id still gets idempotent retries when it sends a
-    timestamp: the id is then a digest of the event's content. Without a timestamp
-    the event is new by definition and gets a random id."""
+    timestamp: the id is then a keyed digest of the event's content (keyed, because
+    the content holds the raw user id). Without a timestamp the event is new by
+    definition and gets a random id."""
     if event.timestamp is None:
         return random_event_id()
-    return content_event_id(event.model_dump(mode="json", exclude={"event_id"}))
+    return content_event_id(event.model_dump(mode="json", exclude={"event_id"}), digest)
 
 
 def random_event_id() -> str:
@@ -69,13 +70,12 @@ def random_event_id() -> str:
     return "g_" + uuid.uuid4().hex
 
 
-def content_event_id(content: dict[str, Any]) -> str:
-    """The digest id of an event's JSON content (every field but event_id).
+def content_event_id(content: dict[str, Any], digest: Digest) -> str:
+    """The keyed digest id of an event's JSON content (every field but event_id).
 
     Shared by the per-row path and the columnar import, so both give one id.
     """
-    payload = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
-    return "h_" + hashlib.sha256(payload).hexdigest()[:32]
+    return "h_" + digest(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))[:32]
 
 
 class EventIngestor:
@@ -127,7 +127,8 @@ class EventIngestor:
 
     def to_arrow(self, events: Sequence[EventIn]) -> pa.Table:
         received = datetime.now(UTC).replace(tzinfo=None)
-        ids = [e.event_id or default_event_id(e) for e in events]
+        digest = self.pseudonymizer.content_digest
+        ids = [e.event_id or default_event_id(e, digest) for e in events]
         columns = {
             "event_key": pa.array([event_key(i) for i in ids], pa.uint64()),
             "event_id": pa.array(ids, pa.string()),
@@ -159,12 +160,20 @@ class EventIngestor:
         return orjson.dumps(redact_values(properties, self.redactor.redact)).decode()
 
 
+MIN_PII_DIGITS = 7
+
+
 def redact_values(value: Any, redact: Callable[[str], str]) -> Any:
-    """Redact every string inside a JSON-like value (keys are kept)."""
+    """Redact every string inside a JSON-like value, keys included; long integers
+    (a phone or card number sent as a number) become a placeholder when they are PII."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {k: redact_values(v, redact) for k, v in value.items()}
+        return {redact(str(k)): redact_values(v, redact) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_values(v, redact) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MIN_PII_DIGITS:
+        as_text = str(value)
+        cleaned = redact(as_text)
+        return value if cleaned == as_text else cleaned
     return value

@@ -67,7 +67,10 @@ def _limit_errors(index: int, event: EventIn, limits: Limits, now: datetime) -> 
     if event.text is not None and len(event.text) > limits.max_text_chars:
         errors.append(RowError(index, "text", f"longer than {limits.max_text_chars} characters"))
     if event.properties is not None:
-        size = len(orjson.dumps(event.properties))
+        try:
+            size = len(orjson.dumps(event.properties))
+        except orjson.JSONEncodeError:
+            return [RowError(index, "properties", "nested too deeply")]
         if size > limits.max_properties_bytes:
             errors.append(
                 RowError(

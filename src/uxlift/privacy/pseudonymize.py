@@ -29,6 +29,15 @@ class Pseudonymizer:
         digest = hmac.new(self._secret, raw_user_id.encode("utf-8"), hashlib.sha256).hexdigest()
         return USER_KEY_PREFIX + digest[:_DIGEST_HEX_CHARS]
 
+    def content_digest(self, payload: bytes) -> str:
+        """Keyed digest of other content that may hold raw ids or PII (e.g. an event's
+        fields, to derive its id): unguessable without the secret."""
+        return hmac.new(self._secret, b"content\x00" + payload, hashlib.sha256).hexdigest()
+
+    def fingerprint(self) -> str:
+        """Identifies the secret without revealing it (stored to detect a changed key)."""
+        return self.content_digest(b"uxlift-secret-fingerprint")[:32]
+
     def user_keys(self, raw_user_ids: list[str]) -> list[str]:
         """Pseudonymize many ids (repeated ids are computed once)."""
         return [self.user_key(raw) for raw in raw_user_ids]

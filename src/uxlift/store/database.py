@@ -123,6 +123,13 @@ class Store:
                 applied.append(migration.version)
             return applied
 
+    def ping(self) -> None:
+        """Raise StorageError unless the database answers."""
+        try:
+            self.cursor().execute("SELECT 1").fetchone()
+        except duckdb.Error as exc:
+            raise StorageError(f"the store does not answer: {exc}") from exc
+
     def user_tables(self) -> list[tuple[str, str]]:
         """Every (table, user column) registered as holding per-user rows."""
         rows = (
@@ -136,3 +143,12 @@ class Store:
 def utcnow() -> datetime:
     """Current UTC time as a naive datetime (the store keeps UTC without zone)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def read_meta(cur: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = cur.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return str(row[0]) if row else None
+
+
+def write_meta(cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])

@@ -74,7 +74,8 @@ def _insert_or_ignore(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
     cur.register("incoming_events", rows)
     try:
         result = cur.execute(
-            f"INSERT OR IGNORE INTO events SELECT {', '.join(EVENT_COLUMNS)} FROM incoming_events"
+            f"INSERT OR IGNORE INTO events SELECT {', '.join(EVENT_COLUMNS)} FROM incoming_events "
+            "WHERE event_key NOT IN (SELECT event_key FROM erased_event_keys)"
         ).fetchone()
     finally:
         cur.unregister("incoming_events")

@@ -99,4 +99,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "erasure_tombstones_and_meta",
+        (
+            # Keys of erased events (no user column): a replayed batch or import
+            # must not bring an erased user's events back.
+            "CREATE TABLE erased_event_keys (event_key UBIGINT PRIMARY KEY)",
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+        ),
+    ),
 )

@@ -25,9 +25,15 @@ def user_exists(cur: duckdb.DuckDBPyConnection, user_key: str) -> bool:
 def erase_user(cur: duckdb.DuckDBPyConnection, user_key: str) -> dict[str, int]:
     """Delete every row of ``user_key`` in every user table; return rows deleted per table.
 
-    Call inside a transaction so that erasure is all-or-nothing.
+    The keys of the erased events are kept (without any user column) so that a
+    replay of an old batch cannot store them again. Call inside a transaction so
+    that erasure is all-or-nothing.
     """
     deleted: dict[str, int] = {}
+    cur.execute(
+        "INSERT OR IGNORE INTO erased_event_keys SELECT event_key FROM events WHERE user_key = ?",
+        [user_key],
+    )
     for table, column in user_tables(cur):
         count = cur.execute(
             f'SELECT count(*) FROM "{table}" WHERE "{column}" = ?', [user_key]

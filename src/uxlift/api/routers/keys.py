@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
+from uxlift.api.body import read_model
 
 router = APIRouter(prefix="/v1/keys", tags=["admin"])
 
@@ -22,8 +23,11 @@ class KeyRequest(BaseModel):
     summary="Create an API key (the secret is shown once)",
     dependencies=[Depends(require("admin"))],
 )
-def create_key(request: Request, body: KeyRequest) -> dict[str, Any]:
-    created = request.app.state.services.keys.create(name=body.name, scopes=body.scopes)
+async def create_key(request: Request) -> dict[str, Any]:
+    body = await read_model(request, KeyRequest)
+    created = request.app.state.services.keys.create(
+        name=body.name, scopes=body.scopes, actor=request.state.actor
+    )
     return {
         "key_id": created.key_id,
         "name": created.name,
@@ -53,5 +57,5 @@ def list_keys(request: Request) -> dict[str, Any]:
 
 @router.delete("/{key_id}", summary="Revoke an API key", dependencies=[Depends(require("admin"))])
 def revoke_key(request: Request, key_id: str) -> dict[str, Any]:
-    request.app.state.services.keys.revoke(key_id)
+    request.app.state.services.keys.revoke(key_id, actor=request.state.actor)
     return {"key_id": key_id, "revoked": True}

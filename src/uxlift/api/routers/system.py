@@ -14,7 +14,7 @@ router = APIRouter(tags=["system"])
 @router.get("/healthz", summary="Liveness and store reachability (public)")
 def healthz(request: Request) -> dict[str, object]:
     services = request.app.state.services
-    services.store.cursor().execute("SELECT 1").fetchone()
+    services.store.ping()
     return {"status": "ok", "version": __version__}
 
 

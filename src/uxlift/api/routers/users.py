@@ -12,8 +12,18 @@ from uxlift.api.auth import require
 router = APIRouter(prefix="/v1/users", tags=["privacy"])
 
 
+@router.get(
+    "/{user_id:path}/export",
+    summary="Everything stored about a user (right of access); audited",
+    dependencies=[Depends(require("admin"))],
+)
+async def export_user(request: Request, user_id: str) -> dict[str, Any]:
+    services = request.app.state.services
+    return await run_in_threadpool(services.users.export, user_id, actor=request.state.actor)
+
+
 @router.delete(
-    "/{user_id}",
+    "/{user_id:path}",
     summary="Erase every row tied to a user (right to erasure); audited",
     dependencies=[Depends(require("admin"))],
 )
@@ -21,13 +31,3 @@ async def erase_user(request: Request, user_id: str) -> dict[str, Any]:
     services = request.app.state.services
     report = await run_in_threadpool(services.users.erase, user_id, actor=request.state.actor)
     return report.to_dict()
-
-
-@router.get(
-    "/{user_id}/export",
-    summary="Everything stored about a user (right of access); audited",
-    dependencies=[Depends(require("admin"))],
-)
-async def export_user(request: Request, user_id: str) -> dict[str, Any]:
-    services = request.app.state.services
-    return await run_in_threadpool(services.users.export, user_id, actor=request.state.actor)
