@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(default=4_000, ge=1)
     db_memory_limit: str = "1GB"
     encoder: str = Field(
-        default="minilm", description="'minilm' or the path of a local Hugging Face model."
+        default="minilm",
+        description="'minilm', 'minilm-fast' (ONNX Runtime + bf16 CPU path) or a local model path.",
     )
     log_level: str = "INFO"
 
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     @property
     def secret_path(self) -> Path:
         return self.data_dir / SECRET_FILE_NAME
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def log_dir(self) -> Path:

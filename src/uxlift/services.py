@@ -73,7 +73,7 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     background thread (the server); without it the caller embeds them (imports).
     """
     secret = settings.resolved_secret()
-    encoder = encoder_from_spec(settings.encoder)
+    encoder = encoder_from_spec(settings.encoder, models_dir=settings.models_dir)
     store = Store(settings.db_path, memory_limit=settings.db_memory_limit)
     pseudonymizer = Pseudonymizer(secret)
     try:

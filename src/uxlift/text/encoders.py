@@ -142,14 +142,24 @@ def _load_model(model_dir: Path) -> tuple[Any, Any]:
         return _LOADED[model_dir]
 
 
-def encoder_from_spec(spec: str = DEFAULT_ENCODER) -> Encoder:
-    """``minilm`` (default), or a path to any local Hugging Face model directory."""
+def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = None) -> Encoder:
+    """``minilm`` (default), ``minilm-fast``, or a path to a local Hugging Face model.
+
+    ``minilm-fast`` is the same model on the fast CPU path (ONNX Runtime + bf16);
+    it caches its exported graph in ``models_dir`` (e.g. ``<data_dir>/models``).
+    """
     if spec == "minilm":
         return TransformerEncoder(model_dir=minilm_dir(), name="all-MiniLM-L6-v2")
+    if spec == "minilm-fast":
+        if models_dir is None:
+            raise ConfigError("the 'minilm-fast' encoder needs a models directory for its cache")
+        from uxlift.text.fast_encoder import FastMiniLMEncoder
+
+        return FastMiniLMEncoder(cache_dir=models_dir)
     path = Path(spec).expanduser()
     if path.is_dir():
         return TransformerEncoder(model_dir=path)
     raise ConfigError(
-        f"unknown encoder {spec!r}: use 'minilm' or the path of a local model directory",
+        f"unknown encoder {spec!r}: use 'minilm', 'minilm-fast' or a local model directory",
         details=[{"field": "UXLIFT_ENCODER", "reason": "not a known name or a directory"}],
     )

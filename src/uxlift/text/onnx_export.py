@@ -1,0 +1,102 @@
+"""Export a local mean-pooling encoder to ONNX once, and reuse the cached file.
+
+The exported graph takes ``input_ids`` and ``attention_mask`` and returns the
+mean-pooled, L2-normalized sentence vectors, so one ONNX Runtime call does the
+whole encoding. Files live in a directory the caller owns (e.g.
+``<data_dir>/models``), keyed by the weights digest and the exporter version,
+so a changed model or torch never reuses a stale graph.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import warnings
+from pathlib import Path
+from typing import Any
+
+from uxlift.text.encoders import weights_digest
+
+log = logging.getLogger(__name__)
+
+_EXPORT_LOCK = threading.Lock()
+EXPORT_COUNT = {"n": 0}  # how many exports this process ran (tests check reuse)
+
+
+def onnx_model_path(model_dir: Path, cache_dir: Path) -> Path:
+    """Where the fp32 ONNX export of ``model_dir`` is cached."""
+    import torch
+
+    version = torch.__version__.split("+")[0]
+    return Path(cache_dir) / f"{model_dir.name}-{weights_digest(model_dir)}-t{version}-fp32.onnx"
+
+
+def ensure_onnx_model(model_dir: Path, cache_dir: Path) -> tuple[Path, bool]:
+    """The cached ONNX file for ``model_dir``, exported first if missing.
+
+    Returns the path and whether this call exported it. The file is written
+    under a temporary name and renamed, so readers never see half a file.
+    """
+    path = onnx_model_path(model_dir, cache_dir)
+    with _EXPORT_LOCK:
+        if path.exists():
+            return path, False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".onnx.part")
+        os.close(fd)
+        try:
+            _export(model_dir, Path(tmp))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        EXPORT_COUNT["n"] += 1
+        log.info("exported %s to ONNX at %s", model_dir.name, path)
+        return path, True
+
+
+def _pooling_module(model: Any) -> Any:
+    import torch
+
+    class MeanPooled(torch.nn.Module):
+        """The transformer plus mean pooling and L2 normalization."""
+
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.inner(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(input_ids),
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    return MeanPooled(model).eval()
+
+
+def _export(model_dir: Path, target: Path) -> None:
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(model_dir, local_files_only=True, attn_implementation="eager")
+    wrapped = _pooling_module(model.eval())
+    sample = torch.ones(2, 16, dtype=torch.long)
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            wrapped,
+            (sample, sample),
+            str(target),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embeddings"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "embeddings": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )

@@ -1,0 +1,99 @@
+"""The fast encoder: faithful to the fp32 reference, cached export reused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from uxlift.errors import ConfigError
+from uxlift.text import onnx_export
+from uxlift.text.encoders import TransformerEncoder, encoder_from_spec, minilm_dir
+from uxlift.text.fast_encoder import FastMiniLMEncoder
+
+TEXTS = [
+    "Where is my order?",
+    "The hiking boots fell apart after two weeks, very disappointed with the stitching.",
+    "best waterproof trail running shoes under 100 dollars",
+    "Exactly what I hoped for. Arrived quickly and was packed with care. Would recommend.",
+    "how do I change the delivery address after checkout",
+    "mug",
+    "我的订单什么时候发货？",
+    "质量很好，物流也很快，下次还会再买。",
+    "退货需要多长时间才能退款",
+    "Can I pay with PayPal or only by credit card? 可以用支付宝吗",
+    "",
+    "ok " * 300,  # longer than max_length: truncated like the reference
+]
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="module")
+def fast(models_dir: Path) -> FastMiniLMEncoder:
+    return FastMiniLMEncoder(cache_dir=models_dir, precision="bf16", small_batch=2)
+
+
+@pytest.fixture(scope="module")
+def reference() -> np.ndarray:
+    return TransformerEncoder(model_dir=minilm_dir()).encode(TEXTS * 2)
+
+
+def test_batches_match_fp32_reference(fast: FastMiniLMEncoder, reference: np.ndarray) -> None:
+    vectors = fast.encode(TEXTS * 2)  # 24 texts: the bf16 engine
+    assert vectors.shape == (24, 384) and vectors.dtype == np.float32
+    assert np.sum(vectors * reference, axis=1).min() >= 0.99
+
+
+def test_single_texts_match_fp32_reference(fast: FastMiniLMEncoder, reference: np.ndarray) -> None:
+    singles = np.stack([fast.encode([text])[0] for text in TEXTS])  # the ONNX engine
+    assert np.sum(singles * reference[: len(TEXTS)], axis=1).min() >= 0.99
+
+
+def test_fp32_precision_matches_reference(models_dir: Path, reference: np.ndarray) -> None:
+    exact = FastMiniLMEncoder(cache_dir=models_dir, precision="fp32")
+    vectors = exact.encode(TEXTS * 2)
+    assert np.sum(vectors * reference, axis=1).min() >= 0.9999
+
+
+def test_unit_norm_and_input_order(fast: FastMiniLMEncoder) -> None:
+    vectors = fast.encode(TEXTS)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    reverse = fast.encode(TEXTS[::-1])
+    assert np.sum(reverse[::-1] * vectors, axis=1).min() >= 0.9999
+
+
+def test_empty_input_and_call_counter(models_dir: Path) -> None:
+    encoder = FastMiniLMEncoder(cache_dir=models_dir, precision="fp32")
+    empty = encoder.encode([])
+    assert empty.shape == (0, 384) and empty.dtype == np.float32
+    encoder.encode(["one", "two", "three"])
+    assert encoder.calls == 3
+
+
+def test_cached_export_is_reused(models_dir: Path, fast: FastMiniLMEncoder) -> None:
+    mtime = fast.onnx_path.stat().st_mtime_ns
+    exports = onnx_export.EXPORT_COUNT["n"]
+    again = FastMiniLMEncoder(cache_dir=models_dir, precision="fp32")
+    assert not again.exported and again.onnx_path == fast.onnx_path
+    assert again.onnx_path.stat().st_mtime_ns == mtime
+    assert onnx_export.EXPORT_COUNT["n"] == exports
+    assert [p.name for p in models_dir.iterdir()] == [fast.onnx_path.name]
+
+
+def test_ids_record_precision(models_dir: Path, fast: FastMiniLMEncoder) -> None:
+    fp32_id = TransformerEncoder(model_dir=minilm_dir(), name="all-MiniLM-L6-v2").id
+    assert fast.id != fp32_id and fast.id.endswith(":bf16")
+    assert FastMiniLMEncoder(cache_dir=models_dir, precision="fp32").id == fp32_id
+
+
+def test_spec_builds_fast_encoder(models_dir: Path) -> None:
+    assert isinstance(encoder_from_spec("minilm-fast", models_dir=models_dir), FastMiniLMEncoder)
+    with pytest.raises(ConfigError):
+        encoder_from_spec("minilm-fast")
+    with pytest.raises(ConfigError):
+        FastMiniLMEncoder(cache_dir=models_dir, precision="int4")
