@@ -73,9 +73,15 @@ def insert_events(
 def _insert_or_ignore(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
     cur.register("incoming_events", rows)
     try:
+        tombstones = cur.execute("SELECT EXISTS (SELECT 1 FROM erased_event_keys)").fetchone()
+        not_erased = (
+            " WHERE event_key NOT IN (SELECT event_key FROM erased_event_keys)"
+            if tombstones and tombstones[0]
+            else ""
+        )
         result = cur.execute(
-            f"INSERT OR IGNORE INTO events SELECT {', '.join(EVENT_COLUMNS)} FROM incoming_events "
-            "WHERE event_key NOT IN (SELECT event_key FROM erased_event_keys)"
+            f"INSERT OR IGNORE INTO events SELECT {', '.join(EVENT_COLUMNS)} "
+            f"FROM incoming_events{not_erased}"
         ).fetchone()
     finally:
         cur.unregister("incoming_events")
