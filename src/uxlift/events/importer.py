@@ -167,35 +167,24 @@ def _import_columnar(
     rejects: _RejectsWriter,
     progress: Progress | None,
 ) -> None:
-    """Prepare batch k+1 while a background thread stores batch k."""
+    """Prepare batch k+1 while a background thread stores batch k; users are
+    refreshed once at the end."""
     with bulk_load_settings(ingestor.store):
         try:
-            _import_batches(ingestor, path, fmt, batch_rows, report, rejects, progress)
+            writer = BackgroundWriter(ingestor, min_rows=WRITE_ROWS)
+            try:
+                for batch in arrow_batches(path, fmt, batch_rows):
+                    outcome = ingest_batch(ingestor, batch, fmt, report.rows)
+                    writer.submit(outcome.table)
+                    rejects.write(outcome.errors, outcome.rejected_rows)
+                    _tally(report, outcome.rows, outcome.accepted, 0, outcome.errors)
+                    if progress:
+                        progress(outcome.rows)
+            finally:
+                report.stored += writer.close()
         finally:
             with ingestor.store.transaction() as cur:
                 refresh_users(cur)
-
-
-def _import_batches(
-    ingestor: EventIngestor,
-    path: Path,
-    fmt: str,
-    batch_rows: int,
-    report: ImportReport,
-    rejects: _RejectsWriter,
-    progress: Progress | None,
-) -> None:
-    writer = BackgroundWriter(ingestor, min_rows=WRITE_ROWS)
-    try:
-        for batch in arrow_batches(path, fmt, batch_rows):
-            outcome = ingest_batch(ingestor, batch, fmt, report.rows)
-            writer.submit(outcome.table)
-            rejects.write(outcome.errors, outcome.rejected_rows)
-            _tally(report, outcome.rows, outcome.accepted, 0, outcome.errors)
-            if progress:
-                progress(outcome.rows)
-    finally:
-        report.stored += writer.close()
 
 
 def import_items(
