@@ -132,17 +132,26 @@ class Store:
 
     def user_tables(self) -> list[tuple[str, str]]:
         """Every (table, user column) registered as holding per-user rows."""
-        rows = (
-            self.cursor()
-            .execute("SELECT table_name, user_column FROM user_data_tables ORDER BY table_name")
-            .fetchall()
-        )
-        return [(str(t), str(c)) for t, c in rows]
+        from uxlift.store.users import user_tables
+
+        return user_tables(self.cursor())
 
 
 def utcnow() -> datetime:
     """Current UTC time as a naive datetime (the store keeps UTC without zone)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def registered(
+    cur: duckdb.DuckDBPyConnection, name: str, table: object
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Expose an Arrow table to SQL as ``name`` for the duration of the block."""
+    cur.register(name, table)
+    try:
+        yield cur
+    finally:
+        cur.unregister(name)
 
 
 def read_meta(cur: duckdb.DuckDBPyConnection, key: str) -> str | None:

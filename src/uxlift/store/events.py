@@ -14,6 +14,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from uxlift.store.database import registered
+
 EVENT_ARROW_SCHEMA = pa.schema(
     [
         ("event_key", pa.uint64()),
@@ -71,8 +73,7 @@ def insert_events(
 
 
 def _insert_or_ignore(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
-    cur.register("incoming_events", rows)
-    try:
+    with registered(cur, "incoming_events", rows):
         tombstones = cur.execute("SELECT EXISTS (SELECT 1 FROM erased_event_keys)").fetchone()
         not_erased = (
             " WHERE event_key NOT IN (SELECT event_key FROM erased_event_keys)"
@@ -83,28 +84,22 @@ def _insert_or_ignore(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> int:
             f"INSERT OR IGNORE INTO events SELECT {', '.join(EVENT_COLUMNS)} "
             f"FROM incoming_events{not_erased}"
         ).fetchone()
-    finally:
-        cur.unregister("incoming_events")
     return int(result[0]) if result else 0
 
 
 def _colliding_rows(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> pa.Table:
     """Rows whose key is taken by a *different* event id (a digest collision)."""
-    cur.register("incoming_events", rows)
-    try:
+    with registered(cur, "incoming_events", rows):
         colliding = cur.sql(
             "SELECT DISTINCT i.* FROM incoming_events i JOIN events e USING (event_key) "
             "WHERE e.event_id <> i.event_id "
             "AND NOT EXISTS (SELECT 1 FROM events s WHERE s.event_id = i.event_id)"
         ).to_arrow_table()
-    finally:
-        cur.unregister("incoming_events")
     return colliding.cast(EVENT_ARROW_SCHEMA)
 
 
 def _touch_users(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
-    cur.register("incoming_events", rows)
-    try:
+    with registered(cur, "incoming_events", rows):
         cur.execute(
             """INSERT INTO users AS u (user_key, first_seen, last_seen)
                SELECT user_key, min(ts), max(ts) FROM incoming_events GROUP BY user_key
@@ -112,8 +107,6 @@ def _touch_users(cur: duckdb.DuckDBPyConnection, rows: pa.Table) -> None:
                  first_seen = least(u.first_seen, excluded.first_seen),
                  last_seen = greatest(u.last_seen, excluded.last_seen)"""
         )
-    finally:
-        cur.unregister("incoming_events")
 
 
 def refresh_users(cur: duckdb.DuckDBPyConnection) -> None:

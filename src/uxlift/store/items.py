@@ -7,6 +7,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from uxlift.store.database import registered
+
 ITEM_ARROW_SCHEMA = pa.schema(
     [
         ("item_id", pa.string()),
@@ -32,8 +34,7 @@ def upsert_items(cur: duckdb.DuckDBPyConnection, batch: pa.Table) -> tuple[int, 
     """
     if batch.num_rows == 0:
         return 0, 0, []
-    cur.register("incoming_items", batch)
-    try:
+    with registered(cur, "incoming_items", batch):
         changed = cur.execute(
             "SELECT i.item_id, s.item_id IS NULL AS is_new FROM incoming_items i "
             "LEFT JOIN items s USING (item_id) "
@@ -50,8 +51,6 @@ def upsert_items(cur: duckdb.DuckDBPyConnection, batch: pa.Table) -> tuple[int, 
                  attributes = excluded.attributes, text_hash = excluded.text_hash,
                  updated_at = excluded.updated_at"""
         )
-    finally:
-        cur.unregister("incoming_items")
     n_existing = int(existing[0]) if existing else 0
     return batch.num_rows - n_existing, n_existing, [str(r[0]) for r in changed]
 

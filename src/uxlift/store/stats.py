@@ -55,8 +55,3 @@ def totals(cur: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "items": int(items),
         "last_event_at": last.isoformat() if last else None,
     }
-
-
-def latest_event_time(cur: duckdb.DuckDBPyConnection) -> datetime | None:
-    row = cur.execute("SELECT max(ts) FROM events").fetchone()
-    return row[0] if row else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,13 +21,12 @@ router = APIRouter(prefix="/v1/stats", tags=["dashboard"])
 )
 def overview(request: Request, days: int = Query(60, ge=1, le=3650)) -> dict[str, Any]:
     cur = request.app.state.services.store.cursor()
-    latest = stats.totals(cur)
-    end = utcnow()
-    if latest["last_event_at"]:
-        end = min(end, stats.latest_event_time(cur) or end)
+    totals = stats.totals(cur)
+    last = totals["last_event_at"]
+    end = min(utcnow(), datetime.fromisoformat(last)) if last else utcnow()
     since = end - timedelta(days=days)
     return {
-        "totals": latest,
+        "totals": totals,
         "since": since.isoformat(),
         "events_per_day": stats.events_per_day(cur, since),
         "active_users_per_day": stats.active_users_per_day(cur, since),
