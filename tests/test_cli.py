@@ -122,20 +122,6 @@ def test_import_of_unknown_format_is_a_clear_error(data_dir: Path, tmp_path: Pat
     assert "--format" in result.stderr
 
 
-def test_evaluate_redaction_reports_recall_and_precision() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "uxlift.cli", "evaluate", "redaction", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0
-    report = json.loads(result.stdout)
-    assert report["n_cases"] >= 300
-    assert report["recall"] >= 0.98
-    assert report["precision"] >= 0.95
-
-
 def test_demo_generate_only_writes_files(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run(tmp_path / "unused", "demo", "--generate-only", str(out))

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from tqdm import tqdm
 
-from uxlift.config import Settings
-from uxlift.errors import UxliftError
-from uxlift.logging_setup import configure_logging
+from uxlift.cli_common import _emit, _services, _settings, cli_errors, console
+from uxlift.cli_evaluate import evaluate_app
 
 app = typer.Typer(
     help="uxlift: language models + one event log -> better user experience.", no_args_is_help=True
@@ -25,50 +21,10 @@ import_app = typer.Typer(
 )
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 users_app = typer.Typer(help="Data-subject requests: erase or export a user.", no_args_is_help=True)
-evaluate_app = typer.Typer(help="Measure quality on labelled data.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(keys_app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(evaluate_app, name="evaluate")
-
-console = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def cli_errors(func: F) -> F:
-    """Map uxlift errors to one readable line and the error's exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except UxliftError as exc:
-            console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
-            for detail in exc.details[:5]:
-                console.print(f"  {detail}")
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    configure_logging(settings.log_level, settings.log_dir)
-    return settings
-
-
-def _services(settings: Settings | None = None) -> Any:
-    from uxlift.services import open_services
-
-    return open_services(settings or _settings())
-
-
-def _emit(data: Any, as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-    else:
-        for key, value in data.items():
-            typer.echo(f"{key}: {value}")
 
 
 @app.command()
@@ -228,29 +184,6 @@ def users_export(user_id: str) -> None:
     finally:
         services.close()
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-@evaluate_app.command("redaction")
-@cli_errors
-def evaluate_redaction_cmd(
-    seed: Annotated[int, typer.Option(help="Case-set seed; 0 is the development set.")] = 1,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Recall and precision of PII redaction on the labelled en+zh test set."""
-    from uxlift.privacy.evaluation import evaluate_redaction
-    from uxlift.privacy.redact import Redactor
-    from uxlift.privacy.redaction_cases import redaction_cases
-
-    report = evaluate_redaction(Redactor(), redaction_cases(seed))
-    data = report.to_dict()
-    if as_json:
-        _emit(data, True)
-        return
-    typer.echo(
-        f"cases {data['n_cases']}  recall {data['recall']:.4f}  precision {data['precision']:.4f}"
-    )
-    for entity, score in sorted(data["per_entity"].items()):
-        typer.echo(f"  {entity:<8} {score}")
 
 
 @app.command()

@@ -47,7 +47,10 @@ class Settings(BaseSettings):
     db_memory_limit: str = "1GB"
     encoder: str = Field(
         default="minilm",
-        description="'minilm', 'minilm-fast' (ONNX Runtime + bf16 CPU path) or a local model path.",
+        description=(
+            "'minilm', 'minilm-fast' (ONNX Runtime + bf16 CPU path), 'e5' "
+            "(multilingual-e5-small, extra uxlift[multilingual]) or a local model path."
+        ),
     )
     log_level: str = "INFO"
 

@@ -10,11 +10,19 @@ from uxlift.api.errors import install_error_handlers
 from uxlift.api.limits import BodyLimitMiddleware
 from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
 from uxlift.api.ratelimit import RateLimiter
-from uxlift.api.routers import events, items, keys, stats, system, users
+from uxlift.api.routers import events, items, keys, stats, system, text, users
 from uxlift.services import Services
 from uxlift.web import routes as web_routes
 
-API_ROUTERS = (system.router, events.router, items.router, users.router, stats.router, keys.router)
+API_ROUTERS = (
+    system.router,
+    events.router,
+    items.router,
+    users.router,
+    stats.router,
+    keys.router,
+    text.router,
+)
 
 
 def create_app(services: Services) -> FastAPI:

@@ -143,7 +143,7 @@ def _load_model(model_dir: Path) -> tuple[Any, Any]:
 
 
 def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = None) -> Encoder:
-    """``minilm`` (default), ``minilm-fast``, or a path to a local Hugging Face model.
+    """``minilm`` (default), ``minilm-fast``, ``e5``, or a path to a local Hugging Face model.
 
     ``minilm-fast`` is the same model on the fast CPU path (ONNX Runtime + bf16);
     it caches its exported graph in ``models_dir`` (e.g. ``<data_dir>/models``).
@@ -156,10 +156,14 @@ def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = 
         from uxlift.text.fast_encoder import FastMiniLMEncoder
 
         return FastMiniLMEncoder(cache_dir=models_dir)
+    if spec in ("e5", "e5-passage"):
+        from uxlift.text.e5_encoder import E5Encoder
+
+        return E5Encoder(role="passage" if spec == "e5-passage" else "query")
     path = Path(spec).expanduser()
     if path.is_dir():
         return TransformerEncoder(model_dir=path)
     raise ConfigError(
-        f"unknown encoder {spec!r}: use 'minilm', 'minilm-fast' or a local model directory",
+        f"unknown encoder {spec!r}: use 'minilm', 'minilm-fast', 'e5' or a local model directory",
         details=[{"field": "UXLIFT_ENCODER", "reason": "not a known name or a directory"}],
     )

@@ -1,0 +1,459 @@
+"""``TextClassifier``: one estimator for every text-labelling job in uxlift.
+
+Intents (assist), sentiment and topics (monitor) all train through it. Three
+methods share the scikit-learn contract:
+
+* ``"tfidf+logreg"``: TF-IDF n-grams and logistic regression (seconds to train);
+* ``"embedding+logreg"``: frozen encoder embeddings and logistic regression;
+* ``"finetune"``: the encoder fine-tuned end to end (full or LoRA), optionally
+  blended with the two linear models, whose errors differ from its own.
+
+``method="auto"`` fine-tunes when the encoder reads the texts' language, and
+falls back to TF-IDF otherwise (e.g. Chinese texts with the English default
+encoder). Probabilities are calibrated by temperature scaling on a held-out
+validation split, which also picks C for the linear models and stops
+fine-tuning early.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from uxlift.errors import ConfigError, InvalidInput, NotFitted
+from uxlift.text import linear
+from uxlift.text.calibration import apply_temperature, fit_temperature
+from uxlift.text.splits import validation_split
+
+METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "finetune")
+FORMAT_VERSION = 1
+
+
+class TextClassifier(ClassifierMixin, BaseEstimator):
+    """Labels texts; see the module docstring for the methods.
+
+    With ``blend`` a fine-tuned model's log-probabilities are mixed with those of
+    TF-IDF and frozen-embedding logistic regressions, weights picked on the
+    validation split (all zero when blending does not help there).
+    ``class_weight="auto"`` balances classes when the largest is over three
+    times the smallest. ``augment="auto"`` adds perturbed
+    copies when classes have fewer than 20 examples on median. The validation
+    split takes ``validation_fraction`` of the texts but at most
+    ``max_validation`` of them: a few hundred suffice to stop early, pick C and
+    calibrate, and the rest is better spent on training.
+    """
+
+    def __init__(
+        self,
+        *,
+        method: str = "auto",
+        encoder: str = "minilm",
+        finetune_method: str = "full",
+        epochs: int = 8,
+        learning_rate: float = 1e-4,
+        batch_size: int = 32,
+        max_length: int = 64,
+        blend: bool = True,
+        class_weight: str | None = "auto",
+        augment: bool | str = "auto",
+        validation: str = "stratified",
+        validation_fraction: float = 0.1,
+        max_validation: int = 800,
+        patience: int = 3,
+        C: float | None = None,
+        calibrate: bool = True,
+        time_budget_s: float | None = None,
+        checkpoint_dir: str | None = None,
+        models_dir: str | None = None,
+        progress: bool = False,
+        random_state: int = 0,
+    ) -> None:
+        self.method = method
+        self.encoder = encoder
+        self.finetune_method = finetune_method
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.blend = blend
+        self.class_weight = class_weight
+        self.augment = augment
+        self.validation = validation
+        self.validation_fraction = validation_fraction
+        self.max_validation = max_validation
+        self.patience = patience
+        self.C = C
+        self.calibrate = calibrate
+        self.time_budget_s = time_budget_s
+        self.checkpoint_dir = checkpoint_dir
+        self.models_dir = models_dir
+        self.progress = progress
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Any],
+        *,
+        times: Sequence[float] | None = None,
+        tracker: Any = None,
+    ) -> TextClassifier:
+        """Train on ``texts`` and ``labels``; ``times`` enable a chronological split.
+
+        ``tracker`` (e.g. :class:`uxlift.text.tracking.RunTracker`) receives the
+        parameters, per-epoch metrics and validation figures.
+        """
+        texts = _check_texts(texts, "texts")
+        if len(labels) != len(texts):
+            raise InvalidInput(
+                "labels must have one entry per text",
+                details=[
+                    {"field": "labels", "reason": f"{len(labels)} labels for {len(texts)} texts"}
+                ],
+            )
+        self.classes_ = np.array(sorted(set(labels), key=str), dtype=object)
+        if len(self.classes_) < 2:
+            raise InvalidInput(
+                "a classifier needs at least two distinct labels",
+                details=[{"field": "labels", "reason": "one class only"}],
+            )
+        index = {label: i for i, label in enumerate(self.classes_.tolist())}
+        y = np.array([index[label] for label in labels], dtype=np.int64)
+        started = time.monotonic()
+        self.method_ = self._resolve_method(texts)
+        train, val = validation_split(
+            y,
+            strategy=self.validation,
+            fraction=min(self.validation_fraction, self.max_validation / len(texts)),
+            times=times,
+            seed=self.random_state,
+        )
+        if tracker is not None:
+            tracker.log_params(
+                {
+                    **self.get_params(),
+                    "resolved_method": self.method_,
+                    "n_train": len(train),
+                    "n_validation": len(val),
+                    "n_classes": len(self.classes_),
+                }
+            )
+        fitter = {
+            "tfidf+logreg": self._fit_tfidf,
+            "embedding+logreg": self._fit_embedding,
+            "finetune": self._fit_finetune,
+        }[self.method_]
+        val_logits = fitter(texts, y, train, val, tracker)
+        self.temperature_ = (
+            fit_temperature(val_logits, y[val]) if self.calibrate and len(val) else 1.0
+        )
+        self.validation_accuracy_ = (
+            float((val_logits.argmax(axis=1) == y[val]).mean()) if len(val) else float("nan")
+        )
+        self.fit_seconds_ = time.monotonic() - started
+        if tracker is not None:
+            tracker.log_metrics(
+                {
+                    "validation_accuracy": self.validation_accuracy_,
+                    "temperature": self.temperature_,
+                    "fit_seconds": self.fit_seconds_,
+                }
+            )
+        return self
+
+    def _resolve_method(self, texts: list[str]) -> str:
+        if self.method not in METHODS:
+            raise InvalidInput(
+                f"method must be one of {METHODS}, not {self.method!r}",
+                details=[{"field": "method", "reason": "unknown method"}],
+            )
+        if self.method != "auto":
+            return self.method
+        english_encoder = self.encoder in ("minilm", "minilm-fast")
+        if english_encoder and linear.mostly_chinese(texts):
+            return "tfidf+logreg"
+        if self.encoder == "e5":
+            return "embedding+logreg"
+        return "finetune"
+
+    def _class_weights(self, y: np.ndarray) -> np.ndarray | None:
+        counts = np.bincount(y, minlength=len(self.classes_)).astype(np.float64)
+        if self.class_weight == "balanced" or (
+            self.class_weight == "auto" and counts.max() > 3 * max(counts.min(), 1)
+        ):
+            return counts.sum() / (len(counts) * np.maximum(counts, 1))
+        if self.class_weight in (None, "auto"):
+            return None
+        raise InvalidInput(
+            f"class_weight must be 'auto', 'balanced' or None, not {self.class_weight!r}"
+        )
+
+    def _sklearn_weight(self, y: np.ndarray) -> dict[int, float] | None:
+        weights = self._class_weights(y)
+        return None if weights is None else dict(enumerate(weights.tolist()))
+
+    def _fit_tfidf(
+        self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray, tracker: Any
+    ) -> np.ndarray:
+        self.tfidf_, self.tfidf_model_, logits = self._linear_on_tfidf(texts, y, train, val)
+        return logits
+
+    def _linear_on_tfidf(
+        self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray
+    ) -> tuple[Any, Any, np.ndarray]:
+        vectorizer = linear.tfidf_features(linear.mostly_chinese(texts))
+        features = vectorizer.fit_transform([texts[i] for i in train])
+        val_features = vectorizer.transform([texts[i] for i in val])
+        model, val_logits = self._fit_linear(features, y[train], val_features, y[val])
+        if len(val):
+            features = vectorizer.fit_transform(texts)
+            model = linear.logistic_regression(
+                model.C, class_weight=self._sklearn_weight(y), seed=self.random_state
+            ).fit(features, y)
+        return vectorizer, model, val_logits
+
+    def _fit_linear(
+        self, x: Any, y: np.ndarray, val_x: Any, val_y: np.ndarray
+    ) -> tuple[Any, np.ndarray]:
+        weight = self._sklearn_weight(y)
+        if self.C is not None or not len(val_y):
+            model = linear.logistic_regression(
+                self.C or 4.0, class_weight=weight, seed=self.random_state
+            ).fit(x, y)
+        else:
+            _, model = linear.choose_c(
+                x, y, val_x, val_y, class_weight=weight, seed=self.random_state
+            )
+        val_logits = (
+            _as_logits(model.decision_function(val_x))
+            if len(val_y)
+            else np.zeros((0, len(self.classes_)))
+        )
+        return model, val_logits
+
+    def _encoder(self) -> Any:
+        from uxlift.text.encoders import encoder_from_spec
+
+        return encoder_from_spec(
+            self.encoder, models_dir=Path(self.models_dir) if self.models_dir else None
+        )
+
+    def _linear_on_embeddings(
+        self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray
+    ) -> tuple[Any, np.ndarray]:
+        encoder = self._encoder()
+        vectors = encoder.encode(texts)
+        model, val_logits = self._fit_linear(vectors[train], y[train], vectors[val], y[val])
+        if len(val):
+            model = linear.logistic_regression(
+                model.C, class_weight=self._sklearn_weight(y), seed=self.random_state
+            ).fit(vectors, y)
+        self.encoder_id_ = encoder.id
+        return model, val_logits
+
+    def _fit_embedding(
+        self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray, tracker: Any
+    ) -> np.ndarray:
+        self.embedding_model_, val_logits = self._linear_on_embeddings(texts, y, train, val)
+        return val_logits
+
+    def _fit_finetune(
+        self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray, tracker: Any
+    ) -> np.ndarray:
+        from uxlift.text.augment import augment
+        from uxlift.text.finetune import FineTuneConfig, FineTuner
+
+        config = FineTuneConfig(
+            method=self.finetune_method,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            learning_rate=self.learning_rate,
+            max_length=self.max_length,
+            patience=self.patience,
+            time_budget_s=self.time_budget_s,
+            seed=self.random_state,
+        )
+        train_texts, train_y = [texts[i] for i in train], y[train]
+        if self._should_augment(train_y):
+            train_texts, augmented = augment(
+                train_texts, train_y.tolist(), copies=2, seed=self.random_state
+            )
+            train_y = np.asarray(augmented, dtype=np.int64)
+        on_epoch = (
+            None
+            if tracker is None
+            else (lambda epoch, metrics: tracker.log_metrics(metrics, step=epoch))
+        )
+        checkpoints = Path(self.checkpoint_dir) if self.checkpoint_dir else None
+        tuner = FineTuner(
+            config, progress=self.progress, on_epoch=on_epoch, checkpoint_dir=checkpoints
+        )
+        val_data = ([texts[i] for i in val], y[val]) if len(val) else None
+        self.finetuned_, self.history_ = tuner.fit(
+            self._finetune_dir(),
+            train_texts,
+            train_y,
+            len(self.classes_),
+            validation=val_data,
+            class_weights=self._class_weights(y),
+        )
+        val_logits = self.finetuned_.logits([texts[i] for i in val]).astype(np.float64)
+        self.blend_ = {}
+        if self.blend and len(val):
+            self.tfidf_, self.tfidf_model_, tfidf_val = self._linear_on_tfidf(texts, y, train, val)
+            self.embedding_model_, embedding_val = self._linear_on_embeddings(texts, y, train, val)
+            members = {"tfidf": tfidf_val, "embedding": embedding_val}
+            self.blend_ = choose_blend(val_logits, members, y[val])
+            val_logits = blended(val_logits, members, self.blend_)
+        return val_logits
+
+    def _should_augment(self, y: np.ndarray) -> bool:
+        if self.augment == "auto":
+            return float(np.median(np.bincount(y))) < 20
+        return bool(self.augment)
+
+    def _finetune_dir(self) -> Path:
+        if self.encoder in ("minilm", "minilm-fast"):
+            from uxlift.text.encoders import minilm_dir
+
+            return minilm_dir()
+        path = Path(self.encoder).expanduser()
+        if not (path / "config.json").exists():
+            raise ConfigError(
+                f"encoder {self.encoder!r} cannot be fine-tuned: "
+                "give 'minilm' or a local Hugging Face model directory"
+            )
+        return path
+
+    # -------------------------------------------------------------- predict
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncalibrated log-scores, one column per class in ``classes_``."""
+        if not hasattr(self, "method_"):
+            raise NotFitted("TextClassifier is not fitted: call fit() or load() first")
+        texts = _check_texts(texts, "texts", allow_empty=True)
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        if self.method_ == "tfidf+logreg":
+            return _as_logits(self.tfidf_model_.decision_function(self.tfidf_.transform(texts)))
+        if self.method_ == "embedding+logreg":
+            return _as_logits(
+                self.embedding_model_.decision_function(self._encoder().encode(texts))
+            )
+        logits = self.finetuned_.logits(texts).astype(np.float64)
+        members = {}
+        if self.blend_.get("tfidf", 0.0) > 0:
+            members["tfidf"] = self.tfidf_model_.decision_function(self.tfidf_.transform(texts))
+        if self.blend_.get("embedding", 0.0) > 0:
+            vectors = self._encoder().encode(texts)
+            members["embedding"] = self.embedding_model_.decision_function(vectors)
+        return blended(logits, {k: _as_logits(v) for k, v in members.items()}, self.blend_)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return apply_temperature(self.decision_function(texts), self.temperature_)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        scores = self.decision_function(texts)
+        return self.classes_[scores.argmax(axis=1)]
+
+    # ---------------------------------------------------------- persistence
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model into directory ``path`` (created if needed)."""
+        from uxlift.text import classifier_io
+
+        if not hasattr(self, "method_"):
+            raise NotFitted("TextClassifier is not fitted: nothing to save")
+        return classifier_io.save(self, Path(path))
+
+    @classmethod
+    def load(cls, path: str | Path) -> TextClassifier:
+        """A classifier saved by :meth:`save`. Load only directories you trust."""
+        from uxlift.text import classifier_io
+
+        return classifier_io.load(cls, Path(path))
+
+
+def blended(
+    main: np.ndarray, members: dict[str, np.ndarray], weights: dict[str, float]
+) -> np.ndarray:
+    """Mix log-probabilities: ``(1 - sum w) * main + sum_m w_m * member_m``."""
+    from scipy.special import log_softmax
+
+    used = {name: w for name, w in weights.items() if w > 0 and name in members}
+    out = (1.0 - sum(used.values())) * log_softmax(main, axis=1)
+    for name, weight in used.items():
+        out = out + weight * log_softmax(members[name], axis=1)
+    return out
+
+
+def choose_blend(
+    main: np.ndarray, members: dict[str, np.ndarray], y: np.ndarray, *, step: float = 0.05
+) -> dict[str, float]:
+    """Member weights (each <= 0.5, together <= 0.7) with the best validation
+    accuracy; ties go to the lower validation log-loss."""
+    from itertools import product
+
+    from scipy.special import log_softmax
+
+    names = sorted(members)
+    grid = np.round(np.arange(0.0, 0.5 + 1e-9, step), 2)
+    best: tuple[float, float, tuple[float, ...]] | None = None
+    for combo in product(grid, repeat=len(names)):
+        if sum(combo) > 0.7 + 1e-9:
+            continue
+        mixed = blended(main, members, dict(zip(names, combo, strict=True)))
+        accuracy = float((mixed.argmax(axis=1) == y).mean())
+        nll = float(-log_softmax(mixed, axis=1)[np.arange(len(y)), y].mean())
+        if best is None or (accuracy, -nll) > (best[0], -best[1]):
+            best = (accuracy, nll, combo)
+    assert best is not None
+    return {name: float(w) for name, w in zip(names, best[2], strict=True)}
+
+
+def _as_logits(scores: np.ndarray) -> np.ndarray:
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:
+        return np.column_stack([np.zeros_like(scores), scores])
+    return scores
+
+
+def _check_texts(texts: Sequence[str], field: str, *, allow_empty: bool = False) -> list[str]:
+    if isinstance(texts, str):
+        raise InvalidInput(
+            f"{field} must be a list of strings, not one string",
+            details=[{"field": field, "reason": "a single string"}],
+        )
+    out = list(texts)
+    if not out and not allow_empty:
+        raise InvalidInput(f"{field} is empty", details=[{"field": field, "reason": "no texts"}])
+    for i, text in enumerate(out):
+        if not isinstance(text, str):
+            raise InvalidInput(
+                f"{field}[{i}] is not a string",
+                details=[{"field": f"{field}[{i}]", "reason": f"got {type(text).__name__}"}],
+            )
+    return out
+
+
+def describe(model: TextClassifier) -> dict[str, Any]:
+    """A JSON-ready summary of a fitted classifier."""
+    out: dict[str, Any] = {
+        "method": model.method_,
+        "n_classes": len(model.classes_),
+        "temperature": round(model.temperature_, 4),
+        "validation_accuracy": model.validation_accuracy_,
+        "fit_seconds": round(model.fit_seconds_, 1),
+    }
+    if hasattr(model, "history_"):
+        out["best_epoch"] = model.history_.best_epoch
+        out["epochs_run"] = len(model.history_.epochs)
+        out["averaged_epochs"] = model.history_.averaged_epochs
+    if getattr(model, "blend_", None):
+        out["blend_weights"] = model.blend_
+    return json.loads(json.dumps(out, default=str))

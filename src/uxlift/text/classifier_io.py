@@ -1,0 +1,81 @@
+"""Saving and loading ``TextClassifier``: a directory with a JSON manifest.
+
+Fine-tuned encoders are written as plain Hugging Face directories with
+safetensors weights; the scikit-learn parts (TF-IDF vocabulary, logistic
+regression) go through joblib, which unpickles: load only directories you trust.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from uxlift.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from uxlift.text.classifier import TextClassifier
+
+MANIFEST = "textclassifier.json"
+LINEAR_PARTS = ("tfidf_", "tfidf_model_", "embedding_model_")
+
+
+def save(model: TextClassifier, path: Path) -> Path:
+    import joblib
+
+    from uxlift.text.classifier import FORMAT_VERSION
+
+    path.mkdir(parents=True, exist_ok=True)
+    parts = {name: getattr(model, name) for name in LINEAR_PARTS if hasattr(model, name)}
+    if parts:
+        joblib.dump(parts, path / "linear.joblib")
+    if hasattr(model, "finetuned_"):
+        model.finetuned_.save(path / "finetuned")
+    manifest: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "params": model.get_params(),
+        "method": model.method_,
+        "classes": model.classes_.tolist(),
+        "temperature": model.temperature_,
+        "validation_accuracy": model.validation_accuracy_,
+        "fit_seconds": model.fit_seconds_,
+        "blend": getattr(model, "blend_", {}),
+        "encoder_id": getattr(model, "encoder_id_", None),
+    }
+    (path / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+def load(cls: type[TextClassifier], path: Path) -> TextClassifier:
+    import joblib
+
+    from uxlift.text.classifier import FORMAT_VERSION
+
+    manifest_path = path / MANIFEST
+    if not manifest_path.exists():
+        raise NotFound(f"no saved text classifier at {path} ({MANIFEST} missing)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT_VERSION:
+        raise InvalidInput(
+            f"saved classifier format {manifest.get('format')} is not supported "
+            f"(expected {FORMAT_VERSION})"
+        )
+    model = cls(**manifest["params"])
+    model.method_ = manifest["method"]
+    model.classes_ = np.array(manifest["classes"], dtype=object)
+    model.temperature_ = float(manifest["temperature"])
+    model.validation_accuracy_ = float(manifest["validation_accuracy"])
+    model.fit_seconds_ = float(manifest["fit_seconds"])
+    model.blend_ = {str(k): float(v) for k, v in manifest["blend"].items()}
+    if manifest.get("encoder_id"):
+        model.encoder_id_ = manifest["encoder_id"]
+    if (path / "linear.joblib").exists():
+        for name, part in joblib.load(path / "linear.joblib").items():
+            setattr(model, name, part)
+    if (path / "finetuned").exists():
+        from uxlift.text.finetune import EncoderClassifier
+
+        model.finetuned_ = EncoderClassifier.load(path / "finetuned")
+    return model

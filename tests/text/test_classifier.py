@@ -1,0 +1,130 @@
+"""TextClassifier: the three methods, calibration, persistence and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.text.intent_data import HELD_OUT, intent_examples
+from uxlift.errors import InvalidInput, NotFitted
+from uxlift.text.classifier import TextClassifier
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[list[str], list[str]]:
+    return intent_examples()
+
+
+@pytest.mark.parametrize("method", ["tfidf+logreg", "embedding+logreg"])
+def test_linear_methods_learn_the_intents(method: str, data: tuple[list[str], list[str]]) -> None:
+    texts, labels = data
+    model = TextClassifier(method=method).fit(texts, labels)
+    held_texts = [t for t, _ in HELD_OUT]
+    proba = model.predict_proba(held_texts)
+    assert proba.shape == (3, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    if method == "embedding+logreg":
+        assert model.predict(held_texts).tolist() == [label for _, label in HELD_OUT]
+    assert model.validation_accuracy_ >= 0.9
+    assert set(model.classes_.tolist()) == {"refund", "delivery", "password"}
+
+
+def test_finetune_learns_and_round_trips(data: tuple[list[str], list[str]], tmp_path: Path) -> None:
+    texts, labels = data
+    model = TextClassifier(
+        method="finetune",
+        epochs=3,
+        learning_rate=2e-4,
+        blend=False,
+        checkpoint_dir=str(tmp_path / "checkpoints"),
+    ).fit(texts, labels)
+    assert model.method_ == "finetune" and len(model.history_.epochs) >= 1
+    assert (tmp_path / "checkpoints" / "best.safetensors").exists()
+    held_texts = [t for t, _ in HELD_OUT]
+    assert model.predict(held_texts).tolist() == [label for _, label in HELD_OUT]
+    loaded = TextClassifier.load(model.save(tmp_path / "model"))
+    np.testing.assert_allclose(
+        loaded.predict_proba(held_texts), model.predict_proba(held_texts), atol=1e-5
+    )
+    assert (tmp_path / "model" / "finetuned" / "encoder" / "config.json").exists()
+
+
+def test_lora_finetune_trains_adapters_and_saves_a_plain_encoder(
+    data: tuple[list[str], list[str]], tmp_path: Path
+) -> None:
+    texts, labels = data
+    model = TextClassifier(
+        method="finetune", finetune_method="lora", epochs=2, learning_rate=1e-3, blend=False
+    ).fit(texts, labels)
+    assert not hasattr(model.finetuned_.encoder, "merge_and_unload")
+    loaded = TextClassifier.load(model.save(tmp_path / "lora"))
+    held_texts = [t for t, _ in HELD_OUT]
+    np.testing.assert_allclose(
+        loaded.decision_function(held_texts), model.decision_function(held_texts), atol=1e-4
+    )
+
+
+def test_auto_uses_tfidf_for_chinese_with_the_english_encoder() -> None:
+    texts = [
+        "送餐很快，味道很好",
+        "太难吃了，送得很慢",
+        "非常好吃，还会再点",
+        "菜是凉的，很失望",
+    ] * 6
+    labels = ["pos", "neg", "pos", "neg"] * 6
+    model = TextClassifier().fit(texts, labels)
+    assert model.method_ == "tfidf+logreg"
+    assert model.predict(["味道很好，送餐很快"]).tolist() == ["pos"]
+
+
+def test_temperature_makes_probabilities_less_extreme_when_overconfident() -> None:
+    texts, labels = intent_examples()
+    noisy = list(labels)
+    rng = np.random.default_rng(0)
+    for i in rng.choice(len(noisy), size=12, replace=False):
+        noisy[i] = "refund" if noisy[i] != "refund" else "delivery"
+    model = TextClassifier(method="tfidf+logreg", C=1000.0, validation_fraction=0.3).fit(
+        texts, noisy
+    )
+    assert model.temperature_ > 1.0
+
+
+def test_predict_before_fit_raises_not_fitted() -> None:
+    with pytest.raises(NotFitted):
+        TextClassifier().predict(["hello"])
+
+
+@pytest.mark.parametrize(
+    ("texts", "labels", "field"),
+    [
+        ("one string", ["a"], "texts"),
+        ([], [], "texts"),
+        (["a", "b"], ["x"], "labels"),
+        (["a", 3], ["x", "y"], "texts[1]"),
+        (["a", "b", "c"], ["x", "x", "x"], "labels"),
+    ],
+)
+def test_bad_training_input_names_the_field(texts: object, labels: list[str], field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        TextClassifier(method="tfidf+logreg").fit(texts, labels)  # type: ignore[arg-type]
+    assert caught.value.details[0]["field"] == field
+
+
+def test_unknown_method_is_refused(data: tuple[list[str], list[str]]) -> None:
+    with pytest.raises(InvalidInput, match="method"):
+        TextClassifier(method="magic").fit(*data)
+
+
+def test_blend_weights_favour_the_member_that_is_right() -> None:
+    from uxlift.text.classifier import blended, choose_blend
+
+    y = np.array([0, 1, 0, 1])
+    main = np.array([[2.0, 0.0], [2.0, 0.0], [2.0, 0.0], [0.0, 2.0]])  # 3 of 4 right
+    good = np.array([[0.0, 5.0], [0.0, 5.0], [5.0, 0.0], [0.0, 5.0]])
+    good[0] = [5.0, 0.0]  # always right
+    weights = choose_blend(main, {"good": good, "wrong": -good}, y)
+    assert weights["good"] > 0 and weights["wrong"] == 0.0
+    mixed = blended(main, {"good": good}, weights)
+    assert (mixed.argmax(axis=1) == y).all()
