@@ -118,7 +118,7 @@ def evaluate_text_classifier_cmd(
         progress=progress,
         random_state=seed,
     )
-    title = f"{train.stem}: {method}"
+    title = f"{train.parent.name}/{train.stem}"
     if track:
         from uxlift.text.tracking import start_run, tracking_dir
 

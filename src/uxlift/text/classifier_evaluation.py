@@ -194,8 +194,9 @@ def evaluate_classifier(
         report["ece"] = round(expected_calibration_error(proba, truth), 4)
     report["peers"] = {name: run_peer(name, train, test) for name in peers}
     if confusion_path is not None:
+        heading = f"{title}: {classifier.method_}, accuracy {report['accuracy']:.3f}"
         report["confusion_png"] = str(
-            confusion_png(test.labels, predicted, confusion_path, title=title or "confusion matrix")
+            confusion_png(test.labels, predicted, confusion_path, title=heading.lstrip(": "))
         )
     if tracker is not None:
         tracker.log_metrics(
