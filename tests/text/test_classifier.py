@@ -128,3 +128,12 @@ def test_blend_weights_favour_the_member_that_is_right() -> None:
     assert weights["good"] > 0 and weights["wrong"] == 0.0
     mixed = blended(main, {"good": good}, weights)
     assert (mixed.argmax(axis=1) == y).all()
+
+
+def test_time_budget_stops_fine_tuning_after_the_epoch_that_would_overrun(
+    data: tuple[list[str], list[str]],
+) -> None:
+    texts, labels = data
+    model = TextClassifier(method="finetune", epochs=4, time_budget_s=0.01, blend=False)
+    model.fit(texts, labels)
+    assert model.history_.stopped_by_budget and len(model.history_.epochs) == 1

@@ -75,7 +75,7 @@ def load(cls: type[TextClassifier], path: Path) -> TextClassifier:
         for name, part in joblib.load(path / "linear.joblib").items():
             setattr(model, name, part)
     if (path / "finetuned").exists():
-        from uxlift.text.finetune import EncoderClassifier
+        from uxlift.text.encoder_classifier import EncoderClassifier
 
         model.finetuned_ = EncoderClassifier.load(path / "finetuned")
     return model

@@ -14,8 +14,6 @@ CPU has native units for it. Seeded runs repeat exactly on the same machine.
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
 import math
 import os
@@ -28,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from uxlift.errors import ConfigError, InvalidInput
+from uxlift.text.encoder_classifier import EncoderClassifier
 
 log = logging.getLogger(__name__)
 
@@ -101,109 +100,6 @@ def _use_bf16(config: FineTuneConfig) -> bool:
     from uxlift.text.fast_encoder import cpu_has_bf16
 
     return cpu_has_bf16()
-
-
-class EncoderClassifier:
-    """A fine-tunable encoder with a classification head; ``logits`` for inference."""
-
-    def __init__(
-        self, encoder: Any, tokenizer: Any, n_classes: int, *, dropout: float, max_length: int
-    ) -> None:
-        torch = _torch()
-        self.tokenizer = tokenizer
-        self.max_length = max_length
-        self.n_classes = n_classes
-        self.encoder = encoder
-        self.dropout = torch.nn.Dropout(dropout)
-        self.head = torch.nn.Linear(int(encoder.config.hidden_size), n_classes)
-
-    @classmethod
-    def from_pretrained(
-        cls, model_dir: Path, n_classes: int, *, dropout: float, max_length: int
-    ) -> EncoderClassifier:
-        if not (Path(model_dir) / "config.json").exists():
-            raise ConfigError(f"fine-tuning needs a local Hugging Face model; none at {model_dir}")
-        from transformers import AutoModel, AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-        encoder = AutoModel.from_pretrained(model_dir, local_files_only=True)
-        return cls(encoder, tokenizer, n_classes, dropout=dropout, max_length=max_length)
-
-    def parameters(self) -> list[Any]:
-        return [p for p in [*self.encoder.parameters(), *self.head.parameters()] if p.requires_grad]
-
-    def train(self, mode: bool = True) -> None:
-        self.encoder.train(mode)
-        self.dropout.train(mode)
-        self.head.train(mode)
-
-    def tokenize(self, texts: Sequence[str]) -> dict[str, Any]:
-        return self.tokenizer(
-            list(texts),
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
-        )
-
-    def forward(self, batch: dict[str, Any]) -> Any:
-        hidden = self.encoder(
-            input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
-        ).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-        return self.head(self.dropout(pooled.float()))
-
-    def logits(
-        self, texts: Sequence[str], *, batch_size: int = 64, bf16: bool = False
-    ) -> np.ndarray:
-        """Raw class scores for ``texts`` (length-sorted batches; input order kept)."""
-        torch = _torch()
-        self.train(False)
-        out = np.zeros((len(texts), self.n_classes), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            for start in range(0, len(texts), batch_size):
-                chosen = order[start : start + batch_size]
-                batch = self.tokenize([texts[i] for i in chosen])
-                out[chosen] = self.forward(batch).float().numpy()
-        return out
-
-    def state(self) -> dict[str, Any]:
-        return {
-            "encoder": copy.deepcopy(self.encoder.state_dict()),
-            "head": copy.deepcopy(self.head.state_dict()),
-        }
-
-    def restore(self, state: dict[str, Any]) -> None:
-        self.encoder.load_state_dict(state["encoder"])
-        self.head.load_state_dict(state["head"])
-
-    def save(self, path: Path) -> None:
-        """A plain encoder directory, the head's weights and a small manifest."""
-        from safetensors.torch import save_file
-
-        path.mkdir(parents=True, exist_ok=True)
-        self.encoder.save_pretrained(path / "encoder")
-        self.tokenizer.save_pretrained(path / "encoder")
-        save_file(
-            {k: v.contiguous() for k, v in self.head.state_dict().items()},
-            str(path / "head.safetensors"),
-        )
-        manifest = {"n_classes": self.n_classes, "max_length": self.max_length}
-        (path / "classifier.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> EncoderClassifier:
-        from safetensors.torch import load_file
-
-        manifest = json.loads((path / "classifier.json").read_text(encoding="utf-8"))
-        model = cls.from_pretrained(
-            path / "encoder", manifest["n_classes"], dropout=0.0, max_length=manifest["max_length"]
-        )
-        model.head.load_state_dict(load_file(str(path / "head.safetensors")))
-        model.train(False)
-        return model
 
 
 def _length_batches(
@@ -341,23 +237,7 @@ class FineTuner:
         if len(texts) != len(labels) or not len(texts):
             raise InvalidInput("fine-tuning needs as many labels as texts, and at least one text")
         _seed_everything(cfg.seed)
-        model = EncoderClassifier.from_pretrained(
-            model_dir, n_classes, dropout=cfg.dropout, max_length=cfg.max_length
-        )
-        if cfg.freeze_word_embeddings:
-            _freeze_word_embeddings(model)
-        if cfg.method == "lora":
-            _add_lora(model, cfg)
-        optimizer = _adamw(
-            [
-                {
-                    "params": [p for p in model.encoder.parameters() if p.requires_grad],
-                    "lr": cfg.learning_rate,
-                },
-                {"params": list(model.head.parameters()), "lr": cfg.head_learning_rate},
-            ],
-            cfg.weight_decay,
-        )
+        model, optimizer = self._prepare(model_dir, n_classes)
         steps_per_epoch = math.ceil(len(texts) / cfg.batch_size)
         scheduler = _schedule(optimizer, cfg.epochs * steps_per_epoch, cfg.warmup_ratio)
         weight = None if class_weights is None else torch.tensor(class_weights, dtype=torch.float32)
@@ -391,11 +271,7 @@ class FineTuner:
             if validation is not None and len(validation[0]):
                 record.val_loss, record.val_accuracy = _validate(model, validation, bf16)
             history.epochs.append(record)
-            if self.on_epoch is not None:
-                self.on_epoch(
-                    epoch,
-                    {k: v for k, v in asdict(record).items() if v is not None and k != "epoch"},
-                )
+            self._report(record)
             if epoch >= cfg.epochs // 2:
                 average.add(model)
             score = record.val_accuracy if record.val_accuracy is not None else -loss
@@ -408,24 +284,49 @@ class FineTuner:
             if validation is not None and stale >= cfg.patience:
                 history.stopped_early = True
                 break
-            elapsed = time.monotonic() - started
-            if (
-                cfg.time_budget_s is not None
-                and elapsed + elapsed / (epoch + 1) > cfg.time_budget_s
-                and epoch + 1 < cfg.epochs
-            ):
+            if self._out_of_time(started, epoch):
                 history.stopped_by_budget = True
-                log.warning(
-                    "fine-tuning stopped after epoch %d to stay within %.0f s",
-                    epoch + 1,
-                    cfg.time_budget_s,
-                )
                 break
         self._keep_best_weights(model, best, average, validation, bf16, history)
         if cfg.method == "lora":
             _merge_lora(model)
         model.train(False)
         return model, history
+
+    def _prepare(self, model_dir: Path, n_classes: int) -> tuple[EncoderClassifier, Any]:
+        """The model to train (embeddings frozen, adapters added) and its optimizer."""
+        cfg = self.config
+        model = EncoderClassifier.from_pretrained(
+            model_dir, n_classes, dropout=cfg.dropout, max_length=cfg.max_length
+        )
+        if cfg.freeze_word_embeddings:
+            _freeze_word_embeddings(model)
+        if cfg.method == "lora":
+            _add_lora(model, cfg)
+        groups = [
+            {
+                "params": [p for p in model.encoder.parameters() if p.requires_grad],
+                "lr": cfg.learning_rate,
+            },
+            {"params": list(model.head.parameters()), "lr": cfg.head_learning_rate},
+        ]
+        return model, _adamw(groups, cfg.weight_decay)
+
+    def _report(self, record: EpochRecord) -> None:
+        if self.on_epoch is not None:
+            metrics = {k: v for k, v in asdict(record).items() if v is not None and k != "epoch"}
+            self.on_epoch(record.epoch, metrics)
+
+    def _out_of_time(self, started: float, epoch: int) -> bool:
+        """Whether another epoch (at the mean pace so far) would pass the budget."""
+        budget = self.config.time_budget_s
+        if budget is None or epoch + 1 >= self.config.epochs:
+            return False
+        elapsed = time.monotonic() - started
+        if elapsed + elapsed / (epoch + 1) <= budget:
+            return False
+        log.warning("fine-tuning stopped after epoch %d to stay within %.0f s", epoch + 1, budget)
+        return True
 
     def _keep_best_weights(
         self,
