@@ -3,9 +3,9 @@
 The recipe: the pretrained encoder, mean pooling, dropout and a linear head,
 trained with AdamW (a higher rate for the fresh head), linear warm-up and decay,
 label smoothing and optional class weights; the token embedding table stays
-frozen (faster steps, no loss of accuracy measured). ``method="lora"`` trains low-rank
-adapters (peft) instead of every weight and merges them back at the end, so a
-saved model is a plain encoder either way. Validation after each epoch drives
+frozen (a third less time per step; see docs/notes/text-classifier.md).
+``method="lora"`` trains low-rank adapters (peft) instead of every weight and
+merges them back at the end, so a saved model is a plain encoder either way. Validation after each epoch drives
 early stopping and keeps the best weights (or the mean of the late epochs'
 weights when validation prefers it); batches are grouped by length so a
 CPU wastes little time on padding; matrix products run in bfloat16 where the
