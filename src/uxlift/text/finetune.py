@@ -9,7 +9,8 @@ merges them back at the end, so a saved model is a plain encoder either way.
 Validation after each epoch drives early stopping and keeps the best weights
 (or the mean of the late epochs' weights when validation prefers it); batches
 are grouped by length so a CPU wastes little time on padding; matrix products
-run in bfloat16 where the CPU has native units for it. Seeded runs repeat exactly on the same machine.
+run in bfloat16 where the CPU has native units for it. Seeded runs repeat
+exactly on the same machine.
 """
 
 from __future__ import annotations
