@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -119,37 +121,37 @@ def evaluate_text_classifier_cmd(
         random_state=seed,
     )
     title = f"{train.parent.name}/{train.stem}"
-    if track:
-        from uxlift.text.tracking import start_run, tracking_dir
-
-        with start_run(
-            tracking_dir(settings.data_dir), "text-classifier", run_name=f"{train.stem}-{stamp}"
-        ) as tracker:
+    with _maybe_tracked(settings.data_dir, f"{train.stem}-{stamp}", track) as tracker:
+        if tracker is not None:
             tracker.set_tags(
                 {"train_file": train.name, "test_file": test.name if test else f"split {test_size}"}
             )
-            report = evaluate_classifier(
-                classifier,
-                train_data,
-                test_data,
-                peers=chosen_peers,
-                confusion_path=confusion,
-                tracker=tracker,
-                title=title,
-            )
-            report["mlflow_run_id"] = tracker.run_id
-    else:
         report = evaluate_classifier(
             classifier,
             train_data,
             test_data,
             peers=chosen_peers,
             confusion_path=confusion,
+            tracker=tracker,
             title=title,
         )
+        if tracker is not None:
+            report["mlflow_run_id"] = tracker.run_id
     if save is not None:
         report["saved_to"] = str(classifier.save(save))
     _print_report(report, as_json)
+
+
+@contextmanager
+def _maybe_tracked(data_dir: Path, run_name: str, track: bool) -> Iterator[Any]:
+    """An MLflow run in the data dir's store, or None when tracking is off."""
+    if not track:
+        yield None
+        return
+    from uxlift.text.tracking import start_run, tracking_dir
+
+    with start_run(tracking_dir(data_dir), "text-classifier", run_name=run_name) as tracker:
+        yield tracker
 
 
 def _print_report(report: dict[str, Any], as_json: bool) -> None:
