@@ -137,3 +137,14 @@ def test_time_budget_stops_fine_tuning_after_the_epoch_that_would_overrun(
     model = TextClassifier(method="finetune", epochs=4, time_budget_s=0.01, blend=False)
     model.fit(texts, labels)
     assert model.history_.stopped_by_budget and len(model.history_.epochs) == 1
+
+
+def test_refitting_with_another_method_drops_the_old_model(
+    data: tuple[list[str], list[str]], tmp_path: Path
+) -> None:
+    texts, labels = data
+    model = TextClassifier(method="embedding+logreg").fit(texts, labels)
+    model.set_params(method="tfidf+logreg").fit(texts, labels)
+    assert not hasattr(model, "embedding_model_")
+    model.save(tmp_path / "m")
+    assert TextClassifier.load(tmp_path / "m").method_ == "tfidf+logreg"

@@ -118,12 +118,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                     {"field": "labels", "reason": f"{len(labels)} labels for {len(texts)} texts"}
                 ],
             )
-        self.classes_ = np.array(sorted(set(labels), key=str), dtype=object)
-        if len(self.classes_) < 2:
+        if len(set(labels)) < 2:
             raise InvalidInput(
                 "a classifier needs at least two distinct labels",
                 details=[{"field": "labels", "reason": "one class only"}],
             )
+        for learned in [name for name in vars(self) if name.endswith("_")]:
+            delattr(self, learned)  # a refit starts clean
+        self.classes_ = np.array(sorted(set(labels), key=str), dtype=object)
         index = {label: i for i, label in enumerate(self.classes_.tolist())}
         y = np.array([index[label] for label in labels], dtype=np.int64)
         started = time.monotonic()
