@@ -18,11 +18,21 @@ from sklearn.base import clone
 
 from tests.text.intent_data import HELD_OUT, intent_examples
 from uxlift.errors import NotFitted
+from uxlift.predict.cross_encoder import CrossEncoderPredictor
+from uxlift.predict.estimators import LightGBMPredictor, LogisticPredictor
 from uxlift.text.bm25 import BM25
 from uxlift.text.classifier import TextClassifier
 
 TEXTS, LABELS = intent_examples()
 PROBES = [t for t, _ in HELD_OUT]
+_rng = np.random.default_rng(0)
+FEATURES = _rng.normal(size=(600, 6))
+FEATURES[_rng.random(FEATURES.shape) < 0.05] = np.nan  # features may be unknown
+_logit = 1.5 * np.nan_to_num(FEATURES[:, 0]) - np.nan_to_num(FEATURES[:, 1]) - 1.0
+OUTCOMES = (_rng.random(600) < 1 / (1 + np.exp(-_logit))).astype(int)
+EVAL = (FEATURES[400:], OUTCOMES[400:])
+FIRST_LABEL = LABELS[0]
+BINARY = [int(label == FIRST_LABEL) for label in LABELS]
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,27 @@ CASES = [
     _classifier_case("tfidf+logreg", method="tfidf+logreg", random_state=3),
     _classifier_case("embedding+logreg", method="embedding+logreg", random_state=3),
     _classifier_case("finetune", method="finetune", epochs=1, random_state=3),
+    Case(
+        name="predict-logreg",
+        make=lambda: LogisticPredictor(random_state=3),
+        fit=lambda est: est.fit(FEATURES[:400], OUTCOMES[:400], eval_set=EVAL),
+        output=lambda est: est.predict_proba(FEATURES[400:]),
+        round_trip=lambda est, tmp: LogisticPredictor.load(est.save(tmp / "logreg")),
+    ),
+    Case(
+        name="predict-lightgbm",
+        make=lambda: LightGBMPredictor(n_estimators=200, random_state=3),
+        fit=lambda est: est.fit(FEATURES[:400], OUTCOMES[:400], eval_set=EVAL),
+        output=lambda est: est.predict_proba(FEATURES[400:]),
+        round_trip=lambda est, tmp: LightGBMPredictor.load(est.save(tmp / "lightgbm")),
+    ),
+    Case(
+        name="predict-cross-encoder",
+        make=lambda: CrossEncoderPredictor(epochs=1, max_length=32, random_state=3),
+        fit=lambda est: est.fit(TEXTS, np.array(BINARY), eval_set=(TEXTS, np.array(BINARY))),
+        output=lambda est: est.predict_proba(PROBES),
+        round_trip=lambda est, tmp: CrossEncoderPredictor.load(est.save(tmp / "cross")),
+    ),
 ]
 
 

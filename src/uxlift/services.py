@@ -12,6 +12,8 @@ from uxlift.events.catalog import CatalogService
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.validation import Limits
 from uxlift.keys import KeyService
+from uxlift.predict.registry import registry_for
+from uxlift.predict.service import PredictionService
 from uxlift.privacy.erasure import UserDataService
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
@@ -40,6 +42,7 @@ class Services:
     query_encoder: BatchingEncoder
     embeddings: EmbeddingCache
     item_embedder: ItemEmbedder
+    predictions: PredictionService
 
     def close(self) -> None:
         self.item_embedder.stop()
@@ -108,6 +111,10 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     catalog = CatalogService(store)
     if embed_in_background:
         catalog.add_listener(item_embedder.schedule)
+    predictions = PredictionService(
+        store, embeddings, pseudonymizer, registry_for(settings.data_dir)
+    )
+    catalog.add_listener(predictions.catalog_changed)
     return Services(
         settings=settings,
         store=store,
@@ -121,4 +128,5 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         query_encoder=BatchingEncoder(query_encoder_factory(settings, encoder)),
         embeddings=embeddings,
         item_embedder=item_embedder,
+        predictions=predictions,
     )

@@ -132,6 +132,21 @@ class PreferenceModel:
         stages = self.stage_probabilities_by_index(users, items)
         return stages["click"] * stages["add_to_cart"] * stages["purchase"]
 
+    def funnel_probabilities(
+        self, user_ids: Sequence[str], item_ids: Sequence[str], target: str
+    ) -> np.ndarray:
+        """Chance that a view goes on to ``target`` (click, add_to_cart or purchase)."""
+        if target not in self.coefficients:
+            raise InvalidInput(f"target must be one of {list(self.coefficients)}")
+        users, items = self._indices(user_ids, item_ids)
+        stages = self.stage_probabilities_by_index(users, items)
+        probability = np.ones(len(users))
+        for stage in self.coefficients:
+            probability = probability * stages[stage]
+            if stage == target:
+                break
+        return probability
+
     def _indices(
         self, user_ids: Sequence[str], item_ids: Sequence[str]
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,7 @@ are validated, pseudonymized and redacted like any other traffic.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
@@ -18,9 +19,12 @@ from tqdm import tqdm
 
 from uxlift.client import UxliftClient
 from uxlift.config import Settings
-from uxlift.demo.generator import generate_store
+from uxlift.demo.generator import DemoStore, generate_store
 from uxlift.server import serving_in_thread
-from uxlift.services import open_services
+from uxlift.services import Services, open_services
+
+TRUTH_FILE = Path("demo") / "truth.json"
+DEMO_ESTIMATORS = ("logreg", "lightgbm")
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
@@ -29,6 +33,44 @@ Echo = Callable[[str], None]
 def write_demo_files(directory: Path, *, seed: int = 0) -> dict[str, Path]:
     """Write the generated demo data (raw, as a client would hold it) to ``directory``."""
     return generate_store(seed=seed).write(directory)
+
+
+def save_truth(services: Services, store: DemoStore) -> Path:
+    """Keep the generator's hidden truth beside the data, so evaluations can show the
+    ceiling. Users are named by their pseudonymized keys, as in the store: raw ids
+    never reach disk."""
+    truth = store.truth.to_dict()
+    truth["user_ids"] = services.pseudonymizer.user_keys(list(truth["user_ids"]))
+    path = services.settings.data_dir / TRUTH_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(truth), encoding="utf-8")
+    return path
+
+
+def load_directly(services: Services, store: DemoStore, *, batch: int = 5000) -> int:
+    """Put a demo store into ``services`` without HTTP (tests and benchmarks); returns
+    how many events were stored. Validation, pseudonymization and redaction still apply."""
+    services.catalog.upsert(store.items)
+    services.item_embedder.embed_items([item["item_id"] for item in store.items])
+    stored = 0
+    for start in range(0, len(store.events), batch):
+        stored += services.events.ingest(store.events[start : start + batch]).stored
+    save_truth(services, store)
+    return stored
+
+
+def train_demo_predictor(services: Services, echo: Echo) -> None:
+    """Train the purchase predictors on what was just ingested and promote the best."""
+    from uxlift.predict.trainer import TrainOptions, train_predictors
+
+    report = train_predictors(
+        services, TrainOptions(target="purchase", estimators=DEMO_ESTIMATORS, promote="best")
+    )
+    for model in report["models"]:
+        ceiling = model.get("ceiling_roc_auc")
+        extra = f" (ceiling {ceiling:.3f})" if ceiling is not None else ""
+        echo(f"predictor {model['version']}: test ROC-AUC {model['roc_auc']:.3f}{extra}")
+    echo(f"serving purchase predictions with {report['serving']}")
 
 
 def run_demo(
@@ -64,6 +106,8 @@ def run_demo(
             )
             services.item_embedder.wait_idle()
             echo(f"item embeddings ready ({services.encoder.id})")
+            save_truth(services, store)
+            train_demo_predictor(services, echo)
             if serve:
                 echo(f"uxlift demo is up: {url}/dashboard  (API docs: {url}/docs)")
                 echo(f"admin API key: {admin.secret}")

@@ -222,6 +222,7 @@ class FineTuner:
         self.progress = progress
         self.on_epoch = on_epoch
         self.checkpoint_dir = checkpoint_dir
+        self.budget_reached = False
 
     def fit(
         self,
@@ -238,6 +239,7 @@ class FineTuner:
         if len(texts) != len(labels) or not len(texts):
             raise InvalidInput("fine-tuning needs as many labels as texts, and at least one text")
         _seed_everything(cfg.seed)
+        self.budget_reached = False
         model, optimizer = self._prepare(model_dir, n_classes)
         steps_per_epoch = math.ceil(len(texts) / cfg.batch_size)
         scheduler = _schedule(optimizer, cfg.epochs * steps_per_epoch, cfg.warmup_ratio)
@@ -265,6 +267,7 @@ class FineTuner:
                 loss_fn,
                 bf16,
                 epoch,
+                None if cfg.time_budget_s is None else started + cfg.time_budget_s,
             )
             record = EpochRecord(
                 epoch=epoch, train_loss=loss, seconds=time.monotonic() - epoch_start
@@ -285,7 +288,7 @@ class FineTuner:
             if validation is not None and stale >= cfg.patience:
                 history.stopped_early = True
                 break
-            if self._out_of_time(started, epoch):
+            if self.budget_reached or self._out_of_time(started, epoch):
                 history.stopped_by_budget = True
                 break
         self._keep_best_weights(model, best, average, validation, bf16, history)
@@ -362,7 +365,9 @@ class FineTuner:
         loss_fn: Any,
         bf16: bool,
         epoch: int,
+        deadline: float | None = None,
     ) -> float:
+        """One pass over ``batches`` (cut short, after at least one batch, at ``deadline``)."""
         torch = _torch()
         from tqdm.auto import tqdm
 
@@ -387,6 +392,10 @@ class FineTuner:
             total += float(loss.item()) * len(chosen)
             seen += len(chosen)
             bar.set_postfix(loss=f"{total / seen:.3f}")
+            if deadline is not None and time.monotonic() > deadline:
+                log.warning("fine-tuning stopped mid-epoch %d: time budget reached", epoch + 1)
+                self.budget_reached = True
+                break
         return total / max(seen, 1)
 
     def _checkpoint(self, model: EncoderClassifier) -> None:

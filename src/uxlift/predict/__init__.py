@@ -1,0 +1,1 @@
+"""Behaviour prediction: point-in-time datasets from the event log, estimators, registry."""

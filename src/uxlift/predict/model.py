@@ -1,0 +1,136 @@
+"""A servable predictor: feature builder + estimator + card, saved as one folder.
+
+``PredictorModel.predict`` turns (log, catalog, queries) into probabilities;
+``explain`` turns feature contributions into the few reasons a person reads
+("viewed this item earlier in this session: 2 -> raises").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import joblib
+import numpy as np
+
+from uxlift.errors import InvalidInput
+from uxlift.predict.cross_encoder import CrossEncoderPredictor
+from uxlift.predict.estimators import LightGBMPredictor, LogisticPredictor
+from uxlift.predict.event_log import CatalogFrame, EventLog
+from uxlift.predict.features import DESCRIPTIONS, FeatureBuilder
+from uxlift.predict.item_features import ItemStats
+from uxlift.predict.pair_text import pair_texts
+from uxlift.predict.queries import Queries
+from uxlift.predict.registry import ModelCard
+
+ESTIMATORS: dict[str, type] = {
+    "logreg": LogisticPredictor,
+    "lightgbm": LightGBMPredictor,
+    "cross-encoder": CrossEncoderPredictor,
+}
+TEXT_ESTIMATORS = frozenset({"cross-encoder"})
+
+
+class Estimator(Protocol):
+    def predict_proba(self, X: Any) -> np.ndarray: ...
+    def save(self, path: Path) -> Path: ...
+
+
+@dataclass(frozen=True)
+class Reason:
+    feature: str
+    text: str
+    value: float | None
+    contribution: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature,
+            "text": self.text,
+            "value": self.value,
+            "contribution": round(self.contribution, 4),
+        }
+
+
+def _format(value: float) -> str:
+    if not np.isfinite(value):
+        return "unknown"
+    if abs(value) >= 100 or value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.3g}"
+
+
+def reasons_for(
+    names: tuple[str, ...] | list[str], x: np.ndarray, contributions: np.ndarray, top: int
+) -> list[Reason]:
+    """The ``top`` features that moved one prediction most, in plain words."""
+    terms = contributions[: len(names)]
+    order = np.argsort(-np.abs(terms), kind="stable")[:top]
+    reasons = []
+    for j in order.tolist():
+        if terms[j] == 0:
+            break
+        direction = "raises" if terms[j] > 0 else "lowers"
+        value = float(x[j])
+        text = f"{DESCRIPTIONS.get(names[j], names[j])}: {_format(value)} ({direction} the chance)"
+        reasons.append(Reason(names[j], text, value if np.isfinite(value) else None,
+                              float(terms[j])))  # fmt: skip
+    return reasons
+
+
+@dataclass
+class PredictorModel:
+    card: ModelCard
+    builder: FeatureBuilder
+    estimator: Any
+
+    @property
+    def reads_text(self) -> bool:
+        return self.card.estimator in TEXT_ESTIMATORS
+
+    def features(
+        self,
+        log: EventLog,
+        catalog: CatalogFrame,
+        queries: Queries,
+        item_stats: ItemStats | None = None,
+    ) -> np.ndarray:
+        return self.builder.transform(log, catalog, queries, item_stats=item_stats)
+
+    def predict(
+        self,
+        log: EventLog,
+        catalog: CatalogFrame,
+        queries: Queries,
+        item_stats: ItemStats | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, feature rows) for the queries."""
+        X = self.features(log, catalog, queries, item_stats)
+        if self.reads_text:
+            p = self.estimator.predict_proba(pair_texts(log, catalog, queries))[:, 1]
+        else:
+            p = self.estimator.predict_proba(X)[:, 1]
+        return p, X
+
+    def explain(self, X: np.ndarray, *, top: int = 3) -> list[list[Reason]]:
+        """Top reasons per row (feature contributions; a text-only model explains
+        itself through the features it was not trained on, so it gives none)."""
+        if not hasattr(self.estimator, "contributions"):
+            return [[] for _ in range(len(X))]
+        contributions = self.estimator.contributions(X)
+        names = self.card.feature_names
+        return [reasons_for(names, X[i], contributions[i], top) for i in range(len(X))]
+
+    # -- files -----------------------------------------------------------------
+    def save_files(self, folder: Path) -> None:
+        joblib.dump(self.builder, folder / "features.joblib")
+        self.estimator.save(folder / "estimator")
+
+    @classmethod
+    def load(cls, folder: Path, card: ModelCard) -> PredictorModel:
+        kind = ESTIMATORS.get(card.estimator)
+        if kind is None:
+            raise InvalidInput(f"unknown estimator {card.estimator!r} in {folder}")
+        builder = joblib.load(folder / "features.joblib")
+        return cls(card=card, builder=builder, estimator=kind.load(folder / "estimator"))

@@ -1,0 +1,47 @@
+"""Reads for behaviour models: the event log in time order, and the catalog's fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+_EVENT_COLUMNS = (
+    "SELECT user_key, item_id, type, epoch_us(ts) AS ts_us, session_id, value, "
+    "CASE WHEN type = 'search' THEN text END AS text FROM events"
+)
+
+
+def event_log_table(cur: duckdb.DuckDBPyConnection, *, until: datetime | None = None) -> pa.Table:
+    """Every event (optionally those before ``until``, UTC) in time order."""
+    where, params = ("WHERE ts < ?", [until]) if until is not None else ("", [])
+    return cur.sql(
+        f"{_EVENT_COLUMNS} {where} ORDER BY ts, event_key", params=params
+    ).to_arrow_table()
+
+
+def user_event_table(cur: duckdb.DuckDBPyConnection, user_key: str) -> pa.Table:
+    """One user's events in time order (what a live prediction reads)."""
+    return cur.sql(
+        f"{_EVENT_COLUMNS} WHERE user_key = ? ORDER BY ts, event_key", params=[user_key]
+    ).to_arrow_table()
+
+
+def catalog_table(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every item's id, text fields, brand, price and launch time, by item id."""
+    return cur.sql(
+        "SELECT item_id, title, category, tags, description, "
+        "json_extract_string(attributes, '$.brand') AS brand, CAST(attributes AS VARCHAR) "
+        "AS attributes, price, "
+        "epoch_us(created_at) AS created_us FROM items ORDER BY item_id"
+    ).to_arrow_table()
+
+
+def event_time_range(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """(number of events, first and last epoch microseconds; 0 when empty)."""
+    row = cur.execute(
+        "SELECT count(*), coalesce(epoch_us(min(ts)), 0), coalesce(epoch_us(max(ts)), 0) "
+        "FROM events"
+    ).fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
