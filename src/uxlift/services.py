@@ -115,14 +115,18 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         store, embeddings, pseudonymizer, registry_for(settings.data_dir)
     )
     catalog.add_listener(predictions.catalog_changed)
+    users = UserDataService(store, pseudonymizer)
+    users.add_listener(predictions.forget_user)
+    events = EventIngestor(store, pseudonymizer, redactor, limits_from(settings))
+    events.add_listener(predictions.events_stored)
     return Services(
         settings=settings,
         store=store,
         pseudonymizer=pseudonymizer,
         redactor=redactor,
-        events=EventIngestor(store, pseudonymizer, redactor, limits_from(settings)),
+        events=events,
         catalog=catalog,
-        users=UserDataService(store, pseudonymizer),
+        users=users,
         keys=KeyService(store),
         encoder=encoder,
         query_encoder=BatchingEncoder(query_encoder_factory(settings, encoder)),

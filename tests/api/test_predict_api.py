@@ -78,6 +78,9 @@ def test_predict_needs_a_serving_model_then_answers_with_reasons(live, demo) -> 
         assert len(data["predictions"]) == 20
         assert all(0 < p["probability"] < 1 for p in data["predictions"])
         assert any(p["reasons"] and p["reasons"][0]["text"] for p in data["predictions"])
+        newcomer = http.post("/v1/predict", json={**body, "user_id": "never-seen-before"})
+        assert newcomer.status_code == 200 and newcomer.json()["user_history_events"] == 0
+        assert all(0 < p["probability"] < 1 for p in newcomer.json()["predictions"])
         bad = http.post("/v1/predict", json={**body, "target": "teleport"})
         assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "target"
         assert httpx.post(f"{url}/v1/predict", json=body).status_code == 401

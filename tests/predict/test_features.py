@@ -117,3 +117,29 @@ def test_builder_refuses_before_fit_and_foreign_items(
     bad = queries_at(demo_log, 0, np.array([len(demo_catalog)]), demo_log.end)
     with pytest.raises(InvalidInput, match="catalog"):
         FeatureBuilder().fit(demo_catalog).transform(demo_log, demo_catalog, bad)
+
+
+def test_explained_probabilities_match_plain_ones(
+    demo_catalog: CatalogFrame, demo_log: EventLog
+) -> None:
+    from uxlift.predict.estimators import LightGBMPredictor, LogisticPredictor
+    from uxlift.predict.examples import build_dataset
+    from uxlift.predict.model import PredictorModel
+    from uxlift.predict.registry import ModelCard
+
+    builder = FeatureBuilder().fit(demo_catalog)
+    data = build_dataset(demo_log, demo_catalog, builder, target="click", horizon_s=3600.0)
+    train, test = data.rows("train"), data.rows("test")[:50]
+    for estimator in (LogisticPredictor(), LightGBMPredictor(n_estimators=50)):
+        estimator.fit(data.X[train], data.y[train])
+        card = ModelCard(
+            version="v", target="click", horizon_s=3600.0, estimator="x", created_at="",
+            training_window={}, encoder_id="", feature_names=list(FEATURE_NAMES), metrics={},
+        )  # fmt: skip
+        model = PredictorModel(card, builder, estimator)
+        queries = data.queries.take(test)
+        plain, _ = model.predict(demo_log, demo_catalog, queries)
+        explained, reasons = model.predict_explained(demo_log, demo_catalog, queries, top=2)
+        np.testing.assert_allclose(explained, plain, rtol=1e-6, atol=1e-9)
+        assert all(len(r) <= 2 for r in reasons) and any(reasons)
+        assert all(r.text.endswith("chance)") for row in reasons for r in row)

@@ -58,6 +58,13 @@ AFFINITY = (
 )
 
 
+def _times(log: EventLog, positions: np.ndarray) -> np.ndarray:
+    """Times of log positions; nan where a position is -1 (no such event)."""
+    if not len(log):
+        return np.full(len(positions), np.nan)
+    return np.where(positions >= 0, log.time[np.maximum(positions, 0)], np.nan)
+
+
 def _is(log: EventLog, *kinds: str) -> np.ndarray:
     return np.isin(log.kind, [KIND[k] for k in kinds]).astype(np.float64)
 
@@ -71,8 +78,8 @@ def activity_features(log: EventLog, q: Queries) -> np.ndarray:
     )
     events, views, clicks, carts, purchases = counts.T
     last, first = users.last(q.user, q.boundary), users.first(q.user, q.boundary)
-    since_last = np.where(last >= 0, (q.time - log.time[last]) / _HOUR, np.nan)
-    tenure = np.where(first >= 0, (q.time - log.time[first]) / _DAY, np.nan)
+    since_last = (q.time - _times(log, last)) / _HOUR
+    tenure = (q.time - _times(log, first)) / _DAY
     return np.stack(
         [
             np.log1p(events),
@@ -100,7 +107,7 @@ def session_features(log: EventLog, q: Queries) -> np.ndarray:
         q.boundary,
     )
     first = sessions.first(q.session, q.boundary)
-    minutes = np.where(first >= 0, (q.time - log.time[first]) / 60.0, 0.0)
+    minutes = np.nan_to_num((q.time - _times(log, first)) / 60.0, nan=0.0)
     return np.column_stack([counts, minutes])
 
 
@@ -121,7 +128,7 @@ def pair_features(log: EventLog, catalog: CatalogFrame, q: Queries) -> np.ndarra
     viewed = GroupTimeline(np.where(log.kind == KIND["view"], pair_key(log.user, log.item,
                                                                        n_items), -1))  # fmt: skip
     last_view = viewed.last(query_pairs, q.boundary)
-    hours = np.where(last_view >= 0, (q.time - log.time[last_view]) / _HOUR, np.nan)
+    hours = (q.time - _times(log, last_view)) / _HOUR
     in_cart = (session_counts[:, 1] > 0).astype(np.float64)
     return np.column_stack([counts, session_counts[:, 0], in_cart, hours])
 

@@ -191,6 +191,13 @@ class CatalogFrame:
     @property
     def price_index(self) -> np.ndarray:
         """log(price / median price of the item's category): cheap < 0 < dear."""
+        cached = self.__dict__.get("_price_index")
+        if cached is None:
+            cached = self._price_index_of()
+            object.__setattr__(self, "_price_index", cached)
+        return cached
+
+    def _price_index_of(self) -> np.ndarray:
         log_price = np.log(np.where(self.price > 0, self.price, np.nan))
         result = np.full(len(self), np.nan)
         for code in np.unique(self.category):

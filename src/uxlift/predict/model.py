@@ -62,11 +62,17 @@ def _format(value: float) -> str:
 
 
 def reasons_for(
-    names: tuple[str, ...] | list[str], x: np.ndarray, contributions: np.ndarray, top: int
+    names: tuple[str, ...] | list[str],
+    x: np.ndarray,
+    contributions: np.ndarray,
+    top: int,
+    order: np.ndarray | None = None,
 ) -> list[Reason]:
-    """The ``top`` features that moved one prediction most, in plain words."""
+    """The ``top`` features that moved one prediction most, in plain words
+    (``order``: their indices, strongest first, when already known)."""
     terms = contributions[: len(names)]
-    order = np.argsort(-np.abs(terms), kind="stable")[:top]
+    if order is None:
+        order = np.argsort(-np.abs(terms), kind="stable")[:top]
     reasons = []
     for j in order.tolist():
         if terms[j] == 0:
@@ -113,14 +119,38 @@ class PredictorModel:
             p = self.estimator.predict_proba(X)[:, 1]
         return p, X
 
+    def predict_explained(
+        self,
+        log: EventLog,
+        catalog: CatalogFrame,
+        queries: Queries,
+        item_stats: ItemStats | None = None,
+        *,
+        top: int = 3,
+    ) -> tuple[np.ndarray, list[list[Reason]]]:
+        """Probabilities and the ``top`` reasons of each. For feature models one pass
+        gives both: the contributions sum to the log-odds."""
+        if top <= 0 or not hasattr(self.estimator, "contributions"):
+            p, _ = self.predict(log, catalog, queries, item_stats)
+            return p, [[] for _ in range(len(p))]
+        X = self.features(log, catalog, queries, item_stats)
+        contributions = self.estimator.contributions(X)
+        p = 1.0 / (1.0 + np.exp(-contributions.sum(axis=1)))
+        return p, self._reasons(X, contributions, top)
+
     def explain(self, X: np.ndarray, *, top: int = 3) -> list[list[Reason]]:
         """Top reasons per row (feature contributions; a text-only model explains
         itself through the features it was not trained on, so it gives none)."""
         if not hasattr(self.estimator, "contributions"):
             return [[] for _ in range(len(X))]
-        contributions = self.estimator.contributions(X)
+        return self._reasons(X, self.estimator.contributions(X), top)
+
+    def _reasons(self, X: np.ndarray, contributions: np.ndarray, top: int) -> list[list[Reason]]:
         names = self.card.feature_names
-        return [reasons_for(names, X[i], contributions[i], top) for i in range(len(X))]
+        contributions = contributions[:, : len(names)]
+        strongest = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top]
+        return [reasons_for(names, X[i], contributions[i], top, strongest[i])
+                for i in range(len(X))]  # fmt: skip
 
     # -- files -----------------------------------------------------------------
     def save_files(self, folder: Path) -> None:

@@ -14,19 +14,24 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from uxlift.errors import InvalidInput, NotFound
 from uxlift.predict.event_log import TARGETS, CatalogFrame
-from uxlift.predict.event_source import load_catalog, load_event_log, load_user_log
+from uxlift.predict.event_source import load_catalog, log_from_table
 from uxlift.predict.item_features import ItemStats, item_stats
 from uxlift.predict.model import PredictorModel
 from uxlift.predict.queries import queries_at
 from uxlift.predict.registry import ModelRegistry
+from uxlift.predict.user_history import UserHistory
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.store import Store
+from uxlift.store import behaviour as rows
+from uxlift.store.database import utcnow
 from uxlift.text.cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,15 @@ MAX_ITEMS = 500
 class _Loaded:
     version: str
     model: PredictorModel
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What the server keeps of the log: item aggregates and every user's events."""
+
+    n_items: int
+    stats: ItemStats
+    history: UserHistory
 
 
 class PredictionService:
@@ -59,9 +73,11 @@ class PredictionService:
         self._swap_lock = threading.Lock()
         self._data_lock = threading.Lock()
         self._catalog: CatalogFrame | None = None
-        self._stats: ItemStats | None = None
-        self._stats_at = 0.0
+        self._snapshot: _Snapshot | None = None
+        self._snapshot_at = 0.0
         self._refreshing = False
+        self._notes_lock = threading.Lock()
+        self._stored_at: dict[str, datetime] = {}  # user key -> when events last committed
 
     # -- catalog and item snapshot -----------------------------------------------
     def catalog_changed(self, _item_ids: list[str] | None = None) -> None:
@@ -74,37 +90,68 @@ class PredictionService:
             with self._data_lock:
                 if self._catalog is None:
                     self._catalog = load_catalog(self.store, self.embeddings)
-                    self._stats = None
                 catalog = self._catalog
         return catalog
 
-    def _current_stats(self, catalog: CatalogFrame) -> ItemStats:
-        stats = self._stats
-        if stats is None or len(stats.decayed) != len(catalog):
+    def events_stored(self, batch: pa.Table) -> None:
+        """Ingestion listener (after commit): these users have events a snapshot taken
+        before now may lack."""
+        now = utcnow()
+        with self._notes_lock:
+            for key in batch.column("user_key").unique().to_pylist():
+                self._stored_at[key] = now
+
+    def _has_news(self, user_key: str, snapshot: _Snapshot) -> bool:
+        with self._notes_lock:
+            noted = self._stored_at.get(user_key)
+        return noted is not None and noted >= snapshot.history.taken_at
+
+    def forget_user(self, user_key: str) -> None:
+        """Erasure listener: the user's events leave memory now, their trace in item
+        aggregates with the next refresh (started at once)."""
+        snapshot = self._snapshot
+        if snapshot is not None:
+            snapshot.history.forget(user_key)
+            self._snapshot_at = 0.0
+
+    def _current_snapshot(self, catalog: CatalogFrame) -> _Snapshot:
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.n_items != len(catalog):
             with self._data_lock:
-                if self._stats is None or len(self._stats.decayed) != len(catalog):
-                    self._refresh_stats(catalog)
-                stats = self._stats
-        elif time.monotonic() - self._stats_at > self.stats_ttl_s and not self._refreshing:
+                if self._snapshot is None or self._snapshot.n_items != len(catalog):
+                    self._install(self._take_snapshot(catalog))
+                snapshot = self._snapshot
+        elif time.monotonic() - self._snapshot_at > self.stats_ttl_s and not self._refreshing:
             self._refreshing = True
             threading.Thread(
                 target=self._refresh_in_background, args=(catalog,), daemon=True
             ).start()
-        assert stats is not None
-        return stats
+        assert snapshot is not None
+        return snapshot
 
-    def _refresh_stats(self, catalog: CatalogFrame) -> None:
-        full = load_event_log(self.store, catalog)
+    def _take_snapshot(self, catalog: CatalogFrame) -> _Snapshot:
+        started = utcnow()
+        table = rows.event_log_table(self.store.cursor(), received_before=started)
+        full = log_from_table(table, catalog)
         now = max(time.time(), full.end if len(full) else 0.0)
-        self._stats = item_stats(full, len(catalog), now)
-        self._stats_at = time.monotonic()
+        self._snapshot_at = time.monotonic()
+        return _Snapshot(len(catalog), item_stats(full, len(catalog), now),
+                         UserHistory(table, started))  # fmt: skip
+
+    def _install(self, snapshot: _Snapshot) -> None:
+        """Serve from ``snapshot``; notes of commits before it began are now covered."""
+        self._snapshot = snapshot
+        taken = snapshot.history.taken_at
+        with self._notes_lock:
+            self._stored_at = {k: t for k, t in self._stored_at.items() if t >= taken}
 
     def _refresh_in_background(self, catalog: CatalogFrame) -> None:
         try:
+            snapshot = self._take_snapshot(catalog)
             with self._data_lock:
-                self._refresh_stats(catalog)
+                self._install(snapshot)
         except Exception:
-            log.exception("refreshing item statistics failed")
+            log.exception("refreshing the event snapshot failed")
         finally:
             self._refreshing = False
 
@@ -163,13 +210,16 @@ class PredictionService:
                 details=[{"field": "item_ids", "reason": f"unknown: {', '.join(unknown[:20])}"}],
             )
         user_key = self.pseudonymizer.user_key(user_id)
-        user_log = load_user_log(self.store, catalog, user_key)
+        snapshot = self._current_snapshot(catalog)
+        user_log = snapshot.history.user_log(
+            self.store, catalog, user_key, changed=self._has_news(user_key, snapshot)
+        )
         moment = time.time() if now is None else float(now)
         code = user_log.user_index.get(user_key, -1)
         queries = queries_at(user_log, code, codes[known], moment)
-        stats = self._current_stats(catalog)
-        probabilities, X = loaded.model.predict(user_log, catalog, queries, stats)
-        explained = loaded.model.explain(X, top=reasons) if reasons else [[]] * len(known)
+        probabilities, explained = loaded.model.predict_explained(
+            user_log, catalog, queries, snapshot.stats, top=reasons
+        )
         predictions = [
             {
                 "item_id": item_ids[int(i)],

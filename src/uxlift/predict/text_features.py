@@ -139,8 +139,10 @@ def _fill_block(
         vec * views[:, None], sub.session, boundary
     )
     last = timeline.last(sub.user, boundary)
-    last_vec = np.where((last >= 0)[:, None], vec[np.maximum(last, 0)], 0.0)
     item_vec = emb[sub.item]
+    last_vec = np.zeros_like(item_vec)
+    if len(vec):
+        last_vec = np.where((last >= 0)[:, None], vec[np.maximum(last, 0)], 0.0)
     out[rows, 0] = _row_cosine(engaged, item_vec)
     out[rows, 1] = _row_cosine(viewed, item_vec)
     out[rows, 2] = np.where(has_profile, np.einsum("ij,ij->i", contrast, _unit(item_vec)), np.nan)

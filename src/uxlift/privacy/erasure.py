@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +12,8 @@ from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.store import Store, audit
 from uxlift.store import users as user_rows
 from uxlift.store.database import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class UserDataService:
     def __init__(self, store: Store, pseudonymizer: Pseudonymizer) -> None:
         self.store = store
         self.pseudonymizer = pseudonymizer
+        self._listeners: list[Callable[[str], None]] = []
+
+    def add_listener(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(user_key)`` after each erasure (in-memory state must forget too)."""
+        self._listeners.append(listener)
 
     def erase(self, raw_user_id: str, *, actor: str) -> ErasureReport:
         """Delete every row of the user, then record the erasure (never the raw id)."""
@@ -45,6 +54,11 @@ class UserDataService:
                 target=user_key,
                 details={"deleted": deleted},
             )
+        for listener in self._listeners:
+            try:
+                listener(user_key)
+            except Exception:  # the erasure itself is committed; say what was left
+                log.exception("an erasure listener failed for %s", user_key)
         return ErasureReport(user_key, deleted)
 
     def export(self, raw_user_id: str, *, actor: str) -> dict[str, Any]:

@@ -8,23 +8,43 @@ import duckdb
 import pyarrow as pa
 
 _EVENT_COLUMNS = (
-    "SELECT user_key, item_id, type, epoch_us(ts) AS ts_us, session_id, value, "
+    "SELECT event_key, user_key, item_id, type, epoch_us(ts) AS ts_us, session_id, value, "
     "CASE WHEN type = 'search' THEN text END AS text FROM events"
 )
 
 
-def event_log_table(cur: duckdb.DuckDBPyConnection, *, until: datetime | None = None) -> pa.Table:
-    """Every event (optionally those before ``until``, UTC) in time order."""
-    where, params = ("WHERE ts < ?", [until]) if until is not None else ("", [])
+def event_log_table(
+    cur: duckdb.DuckDBPyConnection,
+    *,
+    until: datetime | None = None,
+    received_before: datetime | None = None,
+) -> pa.Table:
+    """Every event in time order; optionally only those that happened before ``until``
+    or were stored before ``received_before`` (both naive UTC)."""
+    conditions, params = [], []
+    if until is not None:
+        conditions.append("ts < ?")
+        params.append(until)
+    if received_before is not None:
+        conditions.append("received_at < ?")
+        params.append(received_before)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     return cur.sql(
         f"{_EVENT_COLUMNS} {where} ORDER BY ts, event_key", params=params
     ).to_arrow_table()
 
 
-def user_event_table(cur: duckdb.DuckDBPyConnection, user_key: str) -> pa.Table:
-    """One user's events in time order (what a live prediction reads)."""
+def user_event_table(
+    cur: duckdb.DuckDBPyConnection, user_key: str, *, received_since: datetime | None = None
+) -> pa.Table:
+    """One user's events in time order (what a live prediction reads); with
+    ``received_since`` only those stored since then (zone maps skip older row groups)."""
+    if received_since is None:
+        where, params = "WHERE user_key = ?", [user_key]
+    else:
+        where, params = "WHERE received_at >= ? AND user_key = ?", [received_since, user_key]
     return cur.sql(
-        f"{_EVENT_COLUMNS} WHERE user_key = ? ORDER BY ts, event_key", params=[user_key]
+        f"{_EVENT_COLUMNS} {where} ORDER BY ts, event_key", params=params
     ).to_arrow_table()
 
 

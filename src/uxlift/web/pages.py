@@ -64,3 +64,4 @@ NAV_PAGES = PageRegistry()
 register_page = NAV_PAGES.register
 
 register_page("/dashboard", "Overview", "overview.html", script="overview.js", uses_charts=True)
+register_page("/dashboard/models", "Models", "models.html", script="models.js", uses_charts=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import ORJSONResponse
 from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
@@ -35,17 +36,19 @@ class RollbackRequest(BaseModel):
         "Items not in the catalog are listed in unknown_items."
     ),
     dependencies=[Depends(require("read"))],
+    response_class=ORJSONResponse,
 )
-async def predict(request: Request) -> dict[str, Any]:
+async def predict(request: Request) -> ORJSONResponse:
     services = request.app.state.services
     body = await read_model(request, PredictRequest)
-    return await run_in_threadpool(
+    result = await run_in_threadpool(
         services.predictions.predict,
         body.user_id,
         body.item_ids,
         target=body.target,
         reasons=body.reasons,
     )
+    return ORJSONResponse(result)  # plain JSON types already: skip re-encoding
 
 
 def _registry(request: Request):

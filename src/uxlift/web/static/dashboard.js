@@ -68,6 +68,18 @@
     throw new ApiError(response.status, message);
   }
 
+  /* POST JSON to a /v1 path with the signed-in key. */
+  async function apiPost(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { Authorization: "Bearer " + getKey(), Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+      cache: "no-store",
+    });
+    if (response.ok) return response.json();
+    throw new ApiError(response.status, await errorMessage(response));
+  }
+
   function showPageError(message) {
     const box = document.getElementById("page-error");
     if (!box) return;
@@ -126,6 +138,7 @@
   window.uxlift = {
     ApiError,
     apiGet,
+    apiPost,
     clearKey,
     formatAgo,
     formatDateTime,
