@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
@@ -36,9 +37,9 @@ class RollbackRequest(BaseModel):
         "Items not in the catalog are listed in unknown_items."
     ),
     dependencies=[Depends(require("read"))],
-    response_class=ORJSONResponse,
+    response_class=Response,
 )
-async def predict(request: Request) -> ORJSONResponse:
+async def predict(request: Request) -> Response:
     services = request.app.state.services
     body = await read_model(request, PredictRequest)
     result = await run_in_threadpool(
@@ -48,7 +49,8 @@ async def predict(request: Request) -> ORJSONResponse:
         target=body.target,
         reasons=body.reasons,
     )
-    return ORJSONResponse(result)  # plain JSON types already: skip re-encoding
+    # Plain JSON types already: serialize once, skipping FastAPI's re-encoding pass.
+    return Response(orjson.dumps(result), media_type="application/json")
 
 
 def _registry(request: Request):
