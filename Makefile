@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench-ingest clean
+.PHONY: demo test lint format bench-ingest bench-predict clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ format: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+
+bench-predict: $(STAMP)
+	$(BIN)/python benchmarks/predict.py
 
 clean:
 	rm -rf $(VENV) uxlift-data .pytest_cache

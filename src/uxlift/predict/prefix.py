@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 LN2 = float(np.log(2.0))
+DIRECT_SPANS = 256  # at most this many distinct spans ...
+DIRECT_ROWS = 1 << 15  # ... covering at most this many rows: sum them directly
 
 
 def boundaries(times: np.ndarray, query_times: np.ndarray) -> np.ndarray:
@@ -89,10 +91,25 @@ class GroupTimeline:
         return self._prefix_sums(np.asarray(values, dtype=np.float64)[self.rows], start, stop)
 
     def _prefix_sums(self, grouped: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        within = self._segment_cumsum(grouped)
+        """Sum of ``grouped[start:stop]`` per query.
+
+        Few distinct spans (a live request: one user, one moment) are summed
+        directly; many (a training set) through running sums per group. The
+        choice depends only on the visible spans, so adding later events never
+        switches it.
+        """
         found = stop > start
         result = np.zeros((len(start), *grouped.shape[1:]))
-        result[found] = within[stop[found] - 1]
+        if not found.any():
+            return result
+        spans, inverse = np.unique(
+            np.stack([start[found], stop[found]], axis=1), axis=0, return_inverse=True
+        )
+        if len(spans) <= DIRECT_SPANS and int((spans[:, 1] - spans[:, 0]).sum()) <= DIRECT_ROWS:
+            sums = np.stack([grouped[a:b].sum(axis=0) for a, b in spans.tolist()])
+            result[found] = sums[inverse.reshape(-1)]
+        else:
+            result[found] = self._segment_cumsum(grouped)[stop[found] - 1]
         return result
 
     def _segment_cumsum(self, grouped: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from uxlift.store import Store
 from uxlift.store import behaviour as rows
 from uxlift.store.database import utcnow
 from uxlift.text.cache import EmbeddingCache
+from uxlift.text.tokenize import tokenize
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 500
@@ -130,6 +131,7 @@ class PredictionService:
         return snapshot
 
     def _take_snapshot(self, catalog: CatalogFrame) -> _Snapshot:
+        tokenize("中文")  # load the Chinese dictionary here, not in some request
         started = utcnow()
         table = rows.event_log_table(self.store.cursor(), received_before=started)
         full = log_from_table(table, catalog)

@@ -11,7 +11,7 @@ events before its time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,6 +45,19 @@ class ItemWords:
     offsets: np.ndarray
     words: np.ndarray
     vocabulary: dict[str, int]
+    _text_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False,
+                                                     compare=False)  # fmt: skip
+
+    def of_text(self, text: str | None) -> tuple[int, ...]:
+        """Word ids of a free text (a search), each once; memoized, searches repeat."""
+        key = str(text or "")
+        found = self._text_cache.get(key)
+        if found is None:
+            found = tuple(sorted({self.vocabulary[w] for w in tokenize(key)
+                                  if w in self.vocabulary}))  # fmt: skip
+            if len(self._text_cache) < 200_000:
+                self._text_cache[key] = found
+        return found
 
     @property
     def n_words(self) -> int:
@@ -164,14 +177,8 @@ def _search_match(
     log: EventLog, q: Queries, words: ItemWords, q_owner: np.ndarray, q_word: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """How many of the item's words this user (recency-weighted) and this session searched."""
-    vocabulary = words.vocabulary
     searches = np.flatnonzero(log.kind == KIND["search"])
-    rows = [
-        (int(p), vocabulary[w])
-        for p in searches.tolist()
-        for w in set(tokenize(str(log.text[p] or "")))
-        if w in vocabulary
-    ]
+    rows = [(int(p), w) for p in searches.tolist() for w in words.of_text(log.text[p])]
     position = np.array([r[0] for r in rows], dtype=np.int64)
     word = np.array([r[1] for r in rows], dtype=np.int64)
     ones = np.ones(len(rows))
