@@ -152,3 +152,16 @@ def test_promote_and_rollback_under_load_lose_no_request(live, demo) -> None:
     assert listed["serving"] == {"purchase": "purchase-0001"}
     actions = [entry["action"] for entry in listed["history"]]
     assert actions.count("promote") == 3 and actions.count("rollback") == 2
+
+
+def test_an_erased_user_leaves_the_prediction_memory_at_once(live, demo) -> None:
+    services, url, keys = live
+    services.predictions.registry.promote("purchase-0002")
+    user, items = _user_and_items(demo)
+    body = {"user_id": user, "item_ids": items[:5]}
+    with httpx.Client(base_url=url, timeout=60) as http:
+        before = http.post("/v1/predict", json=body, headers=auth(keys["read"])).json()
+        assert before["user_history_events"] > 0
+        services.users.erase(user, actor="test")
+        after = http.post("/v1/predict", json=body, headers=auth(keys["read"])).json()
+    assert after["user_history_events"] == 0

@@ -14,20 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from uxlift.errors import InvalidInput
+from uxlift.events.schema import CORE_EVENT_TYPES
 
-KINDS: tuple[str, ...] = (
-    "view",
-    "exposure",
-    "click",
-    "add_to_cart",
-    "purchase",
-    "rate",
-    "review",
-    "search",
-    "chat",
-    "feedback",
-    "other",
-)
+# Core event types by code; custom types share the last code.
+KINDS: tuple[str, ...] = (*sorted(CORE_EVENT_TYPES), "other")
 KIND = {name: code for code, name in enumerate(KINDS)}
 ANCHOR_KINDS = ("view", "exposure")
 TARGETS = ("click", "add_to_cart", "purchase")
