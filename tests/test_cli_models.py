@@ -91,3 +91,18 @@ def test_unknown_estimator_is_refused(trained: tuple[Path, dict]) -> None:
                  secret=TEST_SECRET)  # fmt: skip
     assert result.returncode != 0 and "oracle" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_training_without_data_says_what_is_missing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    empty = run(data_dir, "train", "predictor", "--no-progress", secret=TEST_SECRET)
+    assert empty.returncode != 0 and "catalog is empty" in empty.stderr
+    services = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET),
+                             embed_in_background=False)  # fmt: skip
+    try:
+        services.catalog.upsert([{"item_id": f"sku-{i}", "title": f"Item {i}"} for i in range(3)])
+    finally:
+        services.close()
+    no_events = run(data_dir, "train", "predictor", "--no-progress", secret=TEST_SECRET)
+    assert no_events.returncode != 0 and "too few labelled examples" in no_events.stderr
+    assert "Traceback" not in empty.stderr + no_events.stderr

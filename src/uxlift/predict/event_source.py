@@ -68,8 +68,8 @@ def _floats(column: pa.ChunkedArray) -> np.ndarray:
 
 
 def _normalized(vectors: np.ndarray) -> np.ndarray:
-    if vectors.ndim != 2 or not len(vectors):
-        return vectors.reshape(len(vectors), -1)
+    if not len(vectors):
+        return np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
