@@ -24,7 +24,6 @@ from uxlift.errors import InvalidInput, NotFound
 from uxlift.predict.event_log import TARGETS, CatalogFrame
 from uxlift.predict.event_source import load_catalog, log_from_table
 from uxlift.predict.item_features import ItemStats, item_stats
-from uxlift.predict.model import PredictorModel
 from uxlift.predict.queries import queries_at
 from uxlift.predict.registry import ModelRegistry
 from uxlift.predict.user_history import UserHistory
@@ -42,7 +41,7 @@ MAX_ITEMS = 500
 @dataclass(frozen=True)
 class _Loaded:
     version: str
-    model: PredictorModel
+    model: Any  # a PredictorModel (imported on first use: it pulls in scikit-learn)
 
 
 @dataclass(frozen=True)
@@ -173,6 +172,8 @@ class PredictionService:
                         f"'uxlift train predictor --target {target}'"
                     )
                 if loaded is None or loaded.version != serving:
+                    from uxlift.predict.model import PredictorModel
+
                     card = self.registry.get(serving)
                     model = PredictorModel.load(self.registry.folder(serving), card)
                     loaded = _Loaded(serving, model)
