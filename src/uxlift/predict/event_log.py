@@ -62,19 +62,6 @@ class EventLog:
     def end(self) -> float:
         return float(self.time[-1]) if len(self) else float("nan")
 
-    def head(self, stop: int) -> EventLog:
-        """The first ``stop`` events (same codes)."""
-        return EventLog(
-            self.user[:stop],
-            self.item[:stop],
-            self.kind[:stop],
-            self.time[:stop],
-            self.session[:stop],
-            self.value[:stop],
-            self.user_keys,
-            self.text[:stop],
-        )
-
     @classmethod
     def from_columns(
         cls,

@@ -98,11 +98,6 @@ def load_event_log(
     return log_from_table(rows.event_log_table(store.cursor(), until=until), catalog)
 
 
-def load_user_log(store: Store, catalog: CatalogFrame, user_key: str) -> EventLog:
-    """One user's events (for a live prediction)."""
-    return log_from_table(rows.user_event_table(store.cursor(), user_key), catalog)
-
-
 def catalog_from_records(
     items: list[dict], embeddings: np.ndarray, *, encoder_id: str = ""
 ) -> CatalogFrame:

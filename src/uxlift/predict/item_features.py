@@ -3,7 +3,7 @@
 Training reads these at each example's time straight from the log. A server
 cannot scan the whole log per request, so it keeps an :class:`ItemStats`
 snapshot (the same aggregates at one moment) and ages it to the request time;
-both paths finish through :func:`item_feature_columns`, so they agree exactly
+both paths finish through :func:`item_feature_columns`, so they agree (to rounding)
 when no event happened in between.
 """
 

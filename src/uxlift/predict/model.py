@@ -1,7 +1,7 @@
 """A servable predictor: feature builder + estimator + card, saved as one folder.
 
 ``PredictorModel.predict`` turns (log, catalog, queries) into probabilities;
-``explain`` turns feature contributions into the few reasons a person reads
+``predict_explained`` also turns feature contributions into the few reasons a person reads
 ("viewed this item earlier in this session: 2 -> raises").
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import joblib
 import numpy as np
@@ -30,11 +30,6 @@ ESTIMATORS: dict[str, type] = {
     "cross-encoder": CrossEncoderPredictor,
 }
 TEXT_ESTIMATORS = frozenset({"cross-encoder"})
-
-
-class Estimator(Protocol):
-    def predict_proba(self, X: Any) -> np.ndarray: ...
-    def save(self, path: Path) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -137,13 +132,6 @@ class PredictorModel:
         contributions = self.estimator.contributions(X)
         p = 1.0 / (1.0 + np.exp(-contributions.sum(axis=1)))
         return p, self._reasons(X, contributions, top)
-
-    def explain(self, X: np.ndarray, *, top: int = 3) -> list[list[Reason]]:
-        """Top reasons per row (feature contributions; a text-only model explains
-        itself through the features it was not trained on, so it gives none)."""
-        if not hasattr(self.estimator, "contributions"):
-            return [[] for _ in range(len(X))]
-        return self._reasons(X, self.estimator.contributions(X), top)
 
     def _reasons(self, X: np.ndarray, contributions: np.ndarray, top: int) -> list[list[Reason]]:
         names = self.card.feature_names

@@ -158,7 +158,7 @@ class ModelRegistry:
         return ModelCard.from_dict(card)
 
     def folder(self, version: str) -> Path:
-        self.get(version)
+        """Where a version's files live (check it exists with :meth:`get`)."""
         return self.root / version
 
     def get(self, version: str) -> ModelCard:

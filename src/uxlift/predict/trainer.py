@@ -105,7 +105,7 @@ def _card(
     )
 
 
-def _track(services: Services, card: ModelCard, result: FitResult, options: TrainOptions) -> str:
+def _track(services: Services, card: ModelCard, result: FitResult) -> str:
     from uxlift.text.tracking import start_run, tracking_dir
 
     root = tracking_dir(services.settings.data_dir)
@@ -158,7 +158,7 @@ def train_predictors(services: Services, options: TrainOptions) -> dict[str, Any
         model = PredictorModel(card, builder, result.estimator)
         card = registry.register(card, model.save_files)
         if options.track:
-            run_id = _track(services, card, result, options)
+            run_id = _track(services, card, result)
             card = registry.annotate(card.version, mlflow_run_id=run_id)
         models.append(_summary(card))
     promoted = _promote(registry, models, options)
