@@ -76,6 +76,16 @@ def load_truth(path: Path) -> PreferenceModel:
     return PreferenceModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
+@dataclass(frozen=True)
+class Simulation:
+    """The hidden side of a generated store: latents, truth and every simulated draw."""
+
+    items: list[dict]
+    item_latents: ItemLatents
+    truth: PreferenceModel
+    result: SimulationResult
+
+
 def generate_store(
     *,
     seed: int = 0,
@@ -86,6 +96,38 @@ def generate_store(
     chinese_share: float = 0.15,
 ) -> DemoStore:
     """Simulate ``days`` days of a store with ``n_items`` items and ``n_users`` shoppers."""
+    simulation, assembly_rng = _seeded_simulation(
+        seed, n_items, n_users, days, start, chinese_share
+    )
+    events, planted = assemble_events(assembly_rng, simulation.result)
+    logger.info("generated %d items, %d users, %d events", n_items, n_users, len(events))
+    return DemoStore(
+        items=simulation.items,
+        events=events,
+        faq=build_faq(),
+        chat_openers=simulation.result.openers,
+        truth=simulation.truth,
+        planted_pii=planted,
+        users=list(simulation.result.population.user_ids),
+    )
+
+
+def simulate_store(
+    *,
+    seed: int = 0,
+    n_items: int = 2000,
+    n_users: int = 1000,
+    days: int = 60,
+    start: datetime = DEFAULT_START,
+    chinese_share: float = 0.15,
+) -> Simulation:
+    """The simulation behind ``generate_store`` with the same arguments (for analysis)."""
+    return _seeded_simulation(seed, n_items, n_users, days, start, chinese_share)[0]
+
+
+def _seeded_simulation(
+    seed: int, n_items: int, n_users: int, days: int, start: datetime, chinese_share: float
+) -> tuple[Simulation, np.random.Generator]:
     _validate(n_items, n_users, days, start, chinese_share)
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
     t0 = start.timestamp()
@@ -96,18 +138,8 @@ def generate_store(
         population.user_ids, item_ids, population.latents, ItemTraits.from_latents(item_latents)
     )
     openers = build_chat_openers()
-    sim = _simulate(rngs, items, item_latents, population, truth, openers, t0, days)
-    events, planted = assemble_events(rngs[4], sim)
-    logger.info("generated %d items, %d users, %d events", n_items, n_users, len(events))
-    return DemoStore(
-        items=items,
-        events=events,
-        faq=build_faq(),
-        chat_openers=openers,
-        truth=truth,
-        planted_pii=planted,
-        users=list(population.user_ids),
-    )
+    result = _simulate(rngs, items, item_latents, population, truth, openers, t0, days)
+    return Simulation(items, item_latents, truth, result), rngs[4]
 
 
 def _simulate(
