@@ -16,7 +16,7 @@ import numpy as np
 
 from uxlift.predict.event_log import KIND, CatalogFrame, EventLog
 from uxlift.predict.prefix import GroupTimeline
-from uxlift.predict.queries import Queries
+from uxlift.predict.queries import Queries, distinct_moments
 
 PROFILE_HALF_LIFE_S = 30 * 86_400.0
 _ENGAGED_WEIGHT = {"click": 1.0, "add_to_cart": 2.0, "purchase": 3.0}
@@ -71,8 +71,8 @@ def text_features(
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
     """Similarity columns then projection columns (see :data:`TEXT`, :data:`DIRECTIONS`)."""
-    emb = catalog.embeddings.astype(np.float64)
-    item_vec = emb[q.item]
+    emb = catalog.embeddings  # float32; rows are widened to float64 as they are picked
+    item_vec = emb[q.item].astype(np.float64)
     out = np.full((len(q), len(TEXT) + 2 * N_DIRECTIONS), np.nan)
     out[:, len(TEXT) : len(TEXT) + N_DIRECTIONS] = item_vec @ directions.T
     for users, rows in _user_blocks(log, q):
@@ -115,11 +115,11 @@ def _fill_block(
     """Profile columns for the query ``rows`` of ``users``, from those users' item events."""
     if not len(users):
         return
-    sub = q.take(rows)
+    sub, which = distinct_moments(q.take(rows))
     member = np.flatnonzero(np.isin(log.user, users) & (log.item >= 0))
     boundary = np.searchsorted(member, sub.boundary, side="left")  # same cut, fewer events
     kind, time, item = log.kind[member], log.time[member], log.item[member]
-    vec = emb[item]
+    vec = emb[item].astype(np.float64)
     weights = np.zeros((len(member), 2))
     for name, w in _ENGAGED_WEIGHT.items():
         weights[kind == KIND[name], 0] = w
@@ -139,15 +139,17 @@ def _fill_block(
         vec * views[:, None], sub.session, boundary
     )
     last = timeline.last(sub.user, boundary)
-    item_vec = emb[sub.item]
-    last_vec = np.zeros_like(item_vec)
+    last_vec = np.zeros_like(engaged)
     if len(vec):
         last_vec = np.where((last >= 0)[:, None], vec[np.maximum(last, 0)], 0.0)
-    out[rows, 0] = _row_cosine(engaged, item_vec)
-    out[rows, 1] = _row_cosine(viewed, item_vec)
-    out[rows, 2] = np.where(has_profile, np.einsum("ij,ij->i", contrast, _unit(item_vec)), np.nan)
-    out[rows, 3] = _row_cosine(session_vec, item_vec)
-    out[rows, 4] = _row_cosine(last_vec, item_vec)
     projected = _unit(engaged) @ directions.T
     projected[~has_profile] = np.nan
-    out[rows, len(TEXT) + N_DIRECTIONS :] = projected
+    item_vec = emb[q.item[rows]].astype(np.float64)
+    out[rows, 0] = _row_cosine(engaged[which], item_vec)
+    out[rows, 1] = _row_cosine(viewed[which], item_vec)
+    out[rows, 2] = np.where(
+        has_profile[which], np.einsum("ij,ij->i", contrast[which], _unit(item_vec)), np.nan
+    )
+    out[rows, 3] = _row_cosine(session_vec[which], item_vec)
+    out[rows, 4] = _row_cosine(last_vec[which], item_vec)
+    out[rows, len(TEXT) + N_DIRECTIONS :] = projected[which]
