@@ -175,3 +175,86 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
         )
     if "confusion_png" in report:
         typer.echo(f"confusion matrix: {report['confusion_png']}")
+
+
+@evaluate_app.command("recommender")
+@cli_errors
+def evaluate_recommender_cmd(
+    interactions: Annotated[
+        Path | None,
+        typer.Option(help="CSV: user_id,item_id,timestamp[,rating][,event_type]."),
+    ] = None,
+    items: Annotated[
+        Path | None, typer.Option(help="CSV: item_id plus text columns (optional).")
+    ] = None,
+    text_cols: Annotated[
+        str | None, typer.Option(help="Comma-separated item text columns (default: all).")
+    ] = None,
+    movielens: Annotated[
+        Path | None,
+        typer.Option(help="A MovieLens folder (ratings.csv, movies.csv, tags.csv) instead."),
+    ] = None,
+    systems: Annotated[
+        str,
+        typer.Option(help="Systems to run: uxlift and the peers popularity,als,bpr,item_knn,ease."),
+    ] = "uxlift,popularity,als,bpr,item_knn,ease",
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Offline top-10 ranking benchmark: uxlift beside every peer, one split, one run."""
+    from tqdm import tqdm
+
+    from uxlift.recommend.datasets import read_interactions, read_movielens
+    from uxlift.recommend.offline import benchmark_recommenders, uxlift_recommender
+    from uxlift.recommend.peers import benchmark_peers
+
+    if (interactions is None) == (movielens is None):
+        raise InvalidInput(
+            "give --interactions (with --items) or --movielens",
+            details=[{"field": "--interactions", "reason": "exactly one data source"}],
+        )
+    if movielens is not None:
+        data = read_movielens(movielens)
+    else:
+        columns = [c.strip() for c in text_cols.split(",")] if text_cols else None
+        data = read_interactions(interactions, items, columns)
+    available = {"uxlift": uxlift_recommender(), **benchmark_peers()}
+    chosen = [s.strip() for s in systems.split(",") if s.strip()]
+    unknown = [s for s in chosen if s not in available]
+    if unknown or not chosen:
+        raise InvalidInput(
+            f"unknown system(s) {unknown}; choose from {list(available)}",
+            details=[{"field": "--systems", "reason": "unknown system"}],
+        )
+    bar = tqdm(total=len(chosen), desc="systems", disable=not progress or as_json, leave=False)
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(f"{name} done")
+        bar.update(1)
+
+    report = benchmark_recommenders(
+        data, systems={name: available[name] for name in chosen}, progress=step
+    )
+    bar.close()
+    if as_json:
+        _emit(report, True)
+        return
+    k = report["k"]
+    typer.echo(
+        f"{report['users']} users, {report['items']} items, "
+        f"{report['train_interactions']} train / {report['test_interactions']} test interactions"
+    )
+    header = f"{'system':<12} " + " ".join(
+        f"{m:>10}" for m in (f"ndcg@{k}", f"recall@{k}", f"hr@{k}", f"mrr@{k}", "coverage", "fit s")
+    )
+    typer.echo(header)
+    for name, row in report["results"].items():
+        values = [row[f"ndcg@{k}"], row[f"recall@{k}"], row[f"hr@{k}"], row[f"mrr@{k}"],
+                  row["coverage"], row["fit_seconds"]]  # fmt: skip
+        typer.echo(f"{name:<12} " + " ".join(f"{v:>10.4f}" for v in values[:-1])
+                   + f" {values[-1]:>10.1f}")  # fmt: skip
+    if "best_peer" in report:
+        typer.echo(
+            f"uxlift / best peer ({report['best_peer']}) NDCG@{k}: "
+            f"{report['ndcg_ratio_to_best_peer']:.3f}"
+        )
