@@ -18,8 +18,8 @@ import numpy as np
 from uxlift.errors import InvalidInput
 from uxlift.recommend.datasets import RecommendationData
 from uxlift.recommend.interactions import Interactions, holdout_split
-from uxlift.recommend.item_models import SequentialEASE
 from uxlift.recommend.peers import benchmark_peers
+from uxlift.recommend.ranker import RankedRecommender
 from uxlift.recommend.ranking_metrics import RankingAccumulator, top_k
 
 logger = logging.getLogger(__name__)
@@ -28,9 +28,9 @@ K = 10
 _BATCH_USERS = 256
 
 
-def uxlift_recommender() -> SequentialEASE:
+def uxlift_recommender() -> RankedRecommender:
     """The model ``uxlift evaluate recommender`` reports as uxlift."""
-    return SequentialEASE()
+    return RankedRecommender()
 
 
 def evaluate_ranking(
