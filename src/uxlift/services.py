@@ -12,6 +12,7 @@ from uxlift.events.catalog import CatalogService
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.validation import Limits
 from uxlift.keys import KeyService
+from uxlift.predict.live_log import LiveLog
 from uxlift.predict.registry import registry_for
 from uxlift.predict.service import PredictionService
 from uxlift.privacy.erasure import UserDataService
@@ -42,6 +43,7 @@ class Services:
     query_encoder: BatchingEncoder
     embeddings: EmbeddingCache
     item_embedder: ItemEmbedder
+    live: LiveLog
     predictions: PredictionService
 
     def close(self) -> None:
@@ -111,14 +113,13 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     catalog = CatalogService(store)
     if embed_in_background:
         catalog.add_listener(item_embedder.schedule)
-    predictions = PredictionService(
-        store, embeddings, pseudonymizer, registry_for(settings.data_dir)
-    )
-    catalog.add_listener(predictions.catalog_changed)
+    live = LiveLog(store, embeddings)
+    predictions = PredictionService(live, pseudonymizer, registry_for(settings.data_dir))
+    catalog.add_listener(live.catalog_changed)
     users = UserDataService(store, pseudonymizer)
-    users.add_listener(predictions.forget_user)
+    users.add_listener(live.forget_user)
     events = EventIngestor(store, pseudonymizer, redactor, limits_from(settings))
-    events.add_listener(predictions.events_stored)
+    events.add_listener(live.events_stored)
     return Services(
         settings=settings,
         store=store,
@@ -132,5 +133,6 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         query_encoder=BatchingEncoder(query_encoder_factory(settings, encoder)),
         embeddings=embeddings,
         item_embedder=item_embedder,
+        live=live,
         predictions=predictions,
     )
