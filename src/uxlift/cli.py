@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from uxlift.cli_common import _emit, _services, _settings, cli_errors, console
 from uxlift.cli_evaluate import evaluate_app
-from uxlift.cli_models import models_app, train_app
+from uxlift.cli_models import models_app, recommend_cmd, train_app
 
 app = typer.Typer(
     help="uxlift: language models + one event log -> better user experience.", no_args_is_help=True
@@ -28,6 +28,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
+app.command("recommend")(recommend_cmd)
 
 
 @app.command()

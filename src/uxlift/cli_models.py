@@ -103,10 +103,27 @@ def _print_models(models: list[dict[str, Any]], *, title: str) -> None:
     console.print(table)
 
 
-def _registry():
+def _registry(*, version: str | None = None, target: str | None = None):
+    """The predictor registry, or the recommender one for its versions and target."""
     from uxlift.predict.registry import registry_for
+    from uxlift.recommend.registry import TARGET, recommender_registry_for
 
-    return registry_for(_settings().data_dir)
+    data_dir = _settings().data_dir
+    if (version or "").startswith(f"{TARGET}-") or target == TARGET:
+        return recommender_registry_for(data_dir)
+    return registry_for(data_dir)
+
+
+def _row(card: Any, serving: set[str]) -> dict[str, Any]:
+    test = card.metrics.get("test", {})
+    row = {"version": card.version, "target": card.target, "estimator": card.estimator,
+           "created_at": card.created_at, "roc_auc": test.get("roc_auc"),
+           "log_loss": test.get("log_loss"), "ece": test.get("ece"),
+           "serving": card.version in serving}  # fmt: skip
+    offline = card.metrics.get("offline", {}).get("uxlift")
+    if offline is not None:
+        row["ndcg@10"] = offline["ndcg@10"]
+    return row
 
 
 @models_app.command("list")
@@ -115,38 +132,22 @@ def models_list(
     target: Annotated[str | None, typer.Option(help="Only this target.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Every registered model, newest last, marking those that serve."""
-    registry = _registry()
-    serving = set(registry.serving_all().values())
-    rows = [
-        {
-            "version": c.version,
-            "target": c.target,
-            "estimator": c.estimator,
-            "created_at": c.created_at,
-            "roc_auc": c.metrics["test"]["roc_auc"],
-            "log_loss": c.metrics["test"]["log_loss"],
-            "ece": c.metrics["test"]["ece"],
-            "serving": c.version in serving,
-        }
-        for c in registry.list(target)
-    ]
+    """Every registered model (predictors, then recommenders), marking those that serve."""
+    rows = []
+    for registry in (_registry(), _registry(target="recommendations")):
+        serving = set(registry.serving_all().values())
+        rows += [_row(c, serving) for c in registry.list(target)]
     if as_json:
         _emit(rows, True)
         return
     table = Table(title="models")
-    for column in ("version", "target", "estimator", "created", "ROC-AUC", "log loss", "serving"):
+    for column in ("version", "target", "estimator", "created", "quality", "serving"):
         table.add_column(column)
     for r in rows:
-        table.add_row(
-            r["version"],
-            r["target"],
-            r["estimator"],
-            r["created_at"],
-            f"{r['roc_auc']:.4f}",
-            f"{r['log_loss']:.4f}",
-            "yes" if r["serving"] else "",
-        )
+        quality = (f"ROC-AUC {r['roc_auc']:.4f}" if r["roc_auc"] is not None
+                   else f"NDCG@10 {r['ndcg@10']:.4f}" if "ndcg@10" in r else "-")  # fmt: skip
+        table.add_row(r["version"], r["target"], r["estimator"], r["created_at"], quality,
+                      "yes" if r["serving"] else "")  # fmt: skip
     console.print(table)
 
 
@@ -154,7 +155,7 @@ def models_list(
 @cli_errors
 def models_show(version: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """One model's card: window, metrics, features, importance."""
-    card = _registry().get(version).to_dict()
+    card = _registry(version=version).get(version).to_dict()
     if as_json:
         _emit(card, True)
         return
@@ -165,16 +166,89 @@ def models_show(version: str, as_json: Annotated[bool, typer.Option("--json")] =
 @cli_errors
 def models_promote(version: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Make VERSION serve its target; a running server switches without a restart."""
-    card = _registry().promote(version, actor="cli")
+    card = _registry(version=version).promote(version, actor="cli")
     _emit({"serving": card.version, "target": card.target}, as_json)
 
 
 @models_app.command("rollback")
 @cli_errors
 def models_rollback(
-    target: Annotated[str, typer.Option(help="Which target to roll back.")] = "purchase",
+    target: Annotated[
+        str, typer.Option(help="Which target to roll back (or 'recommendations').")
+    ] = "purchase",
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Serve the model that served TARGET before the current one."""
-    card = _registry().rollback(target, actor="cli")
+    card = _registry(target=target).rollback(target, actor="cli")
     _emit({"serving": card.version, "target": card.target}, as_json)
+
+
+@train_app.command("recommender")
+@cli_errors
+def train_recommender_cmd(
+    promote: Annotated[
+        str, typer.Option(help="auto (only if nothing serves yet), always, or none.")
+    ] = "auto",
+    evaluate: Annotated[
+        bool, typer.Option("--evaluate/--no-evaluate", help="Judge on a holdout first.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Train the recommender on the event log, judge it, register it."""
+    from uxlift.recommend.trainer import RecommenderTrainOptions, train_recommender
+
+    services = _services(_settings())
+    try:
+        with console.status("training the recommender"):
+            report = train_recommender(
+                services, RecommenderTrainOptions(promote=promote, evaluate=evaluate)
+            )
+    finally:
+        services.close()
+    if as_json:
+        _emit(report, True)
+        return
+    card = report["model"]
+    table = Table(title=f"{card['version']} on a holdout of this store (each user's last 20%)")
+    for column in ("system", "NDCG@10", "Recall@10", "HR@10", "coverage"):
+        table.add_column(column)
+    for name, row in card["metrics"]["offline"].items():
+        table.add_row(name, f"{row['ndcg@10']:.4f}", f"{row['recall@10']:.4f}",
+                      f"{row['hr@10']:.4f}", f"{row['coverage']:.4f}")  # fmt: skip
+    console.print(table)
+    console.print(f"{card['version']} " + ("now serves" if report["promoted"] else "registered"))
+
+
+@cli_errors
+def recommend_cmd(
+    user_id: str,
+    n: Annotated[int, typer.Option(help="How many items.")] = 10,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    item: Annotated[str | None, typer.Option(help="The item the user is looking at.")] = None,
+    diversity: Annotated[float, typer.Option(help="0 (none) to 1 (most varied).")] = 0.0,
+    explain: Annotated[bool, typer.Option(help="Add the ranker's feature terms.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recommendations for USER_ID from the serving recommender, with reasons."""
+    from uxlift.recommend.service import Request
+
+    services = _services(_settings())
+    try:
+        result = services.recommendations.recommend(
+            user_id,
+            Request(n=n, category=category, diversity=diversity, explain=explain,
+                    log_exposure=False),
+            context_item_ids=() if item is None else (item,),
+        )  # fmt: skip
+    finally:
+        services.close()
+    if as_json:
+        _emit(result, True)
+        return
+    table = Table(title=f"for {user_id} ({result['model']})")
+    for column in ("#", "item", "title", "why"):
+        table.add_column(column)
+    for entry in result["items"]:
+        table.add_row(str(entry["position"]), entry["item_id"], entry["title"],
+                      "; ".join(r["text"] for r in entry["reasons"]))  # fmt: skip
+    console.print(table)

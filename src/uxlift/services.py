@@ -18,6 +18,9 @@ from uxlift.predict.service import PredictionService
 from uxlift.privacy.erasure import UserDataService
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
+from uxlift.recommend.exposure import ExposureLog
+from uxlift.recommend.registry import recommender_registry_for
+from uxlift.recommend.service import RecommendationService
 from uxlift.store import Store
 from uxlift.store.database import read_meta, write_meta
 from uxlift.text.batching import BatchingEncoder
@@ -45,8 +48,11 @@ class Services:
     item_embedder: ItemEmbedder
     live: LiveLog
     predictions: PredictionService
+    recommendations: RecommendationService
+    exposures: ExposureLog
 
     def close(self) -> None:
+        self.exposures.close()
         self.item_embedder.stop()
         self.query_encoder.close()
         self.store.close()
@@ -120,6 +126,11 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     users.add_listener(live.forget_user)
     events = EventIngestor(store, pseudonymizer, redactor, limits_from(settings))
     events.add_listener(live.events_stored)
+    exposures = ExposureLog(events)
+    recommendations = RecommendationService(
+        live, pseudonymizer, recommender_registry_for(settings.data_dir), exposures
+    )
+    users.add_listener(lambda _key: recommendations.forget())
     return Services(
         settings=settings,
         store=store,
@@ -135,4 +146,6 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         item_embedder=item_embedder,
         live=live,
         predictions=predictions,
+        recommendations=recommendations,
+        exposures=exposures,
     )

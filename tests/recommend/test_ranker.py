@@ -11,7 +11,7 @@ from uxlift.recommend.interactions import holdout_split
 from uxlift.recommend.offline import evaluate_ranking
 from uxlift.recommend.peers import Popularity
 from uxlift.recommend.ranker import RankedRecommender, _mean_ndcg
-from uxlift.recommend.ranking_sources import FEATURE_NAMES
+from uxlift.recommend.ranking_features import FEATURE_NAMES
 
 TRAIN, TEST = holdout_split(drifting_users(seed=2, n_users=200))
 

@@ -10,7 +10,7 @@ from uxlift.api.errors import install_error_handlers
 from uxlift.api.limits import BodyLimitMiddleware
 from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
 from uxlift.api.ratelimit import RateLimiter
-from uxlift.api.routers import events, items, keys, predict, stats, system, text, users
+from uxlift.api.routers import events, items, keys, predict, recommend, stats, system, text, users
 from uxlift.services import Services
 from uxlift.web import routes as web_routes
 
@@ -23,6 +23,7 @@ API_ROUTERS = (
     keys.router,
     text.router,
     predict.router,
+    recommend.router,
 )
 
 

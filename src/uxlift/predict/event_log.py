@@ -146,6 +146,8 @@ class CatalogFrame:
     embeddings: np.ndarray  # (n_items, d), L2-normalized; zero rows where text is missing
     encoder_id: str = ""
     texts: tuple[str, ...] = ()  # everything the item says (title, tags, description...)
+    category_names: tuple[str, ...] = ()  # what category codes stand for
+    brand_names: tuple[str, ...] = ()
     item_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -184,6 +186,11 @@ class CatalogFrame:
             )
             result[members] = log_price[members] - median
         return result
+
+
+def code_names(values: Sequence[str | None]) -> tuple[str, ...]:
+    """The strings :func:`code_strings` numbers, in code order."""
+    return tuple(sorted({v for v in values if v is not None}))
 
 
 def code_strings(values: Sequence[str | None]) -> np.ndarray:

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from uxlift.events.catalog import item_text
-from uxlift.predict.event_log import CatalogFrame, EventLog, code_strings
+from uxlift.predict.event_log import CatalogFrame, EventLog, code_names, code_strings
 from uxlift.store import Store
 from uxlift.store import behaviour as rows
 from uxlift.text.cache import EmbeddingCache
@@ -43,6 +43,8 @@ def load_catalog(
         titles=tuple(t or "" for t in titles),
         category=code_strings(table.column("category").to_pylist()),
         brand=code_strings(table.column("brand").to_pylist()),
+        category_names=code_names(table.column("category").to_pylist()),
+        brand_names=code_names(table.column("brand").to_pylist()),
         price=_floats(table.column("price")),
         created_at=created / 1e6,
         embeddings=_normalized(np.asarray(vectors, dtype=np.float32)),
@@ -108,6 +110,8 @@ def catalog_from_records(
         titles=tuple(str(i.get("title") or "") for i in items),
         category=code_strings([i.get("category") for i in items]),
         brand=code_strings([(i.get("attributes") or {}).get("brand") for i in items]),
+        category_names=code_names([i.get("category") for i in items]),
+        brand_names=code_names([(i.get("attributes") or {}).get("brand") for i in items]),
         price=np.array([np.nan if i.get("price") is None else i["price"] for i in items], float),
         created_at=np.array([np.nan if c is None else float(c) for c in created]),
         embeddings=_normalized(np.asarray(embeddings, dtype=np.float32)),

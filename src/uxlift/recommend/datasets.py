@@ -139,16 +139,18 @@ def read_movielens(directory: Path) -> RecommendationData:
     tags: dict[str, list[str]] = {}
     if (directory / "tags.csv").is_file():
         tag_table = _read_csv(directory / "tags.csv", ("movieId",))
-        for movie, tag in zip(tag_table["movieId"].to_pylist(), tag_table["tag"].to_pylist(),
-                              strict=True):  # fmt: skip
+        for movie, tag in zip(
+            tag_table["movieId"].to_pylist(), tag_table["tag"].to_pylist(), strict=True
+        ):
             if tag and tag not in tags.setdefault(movie, []):
                 tags[movie].append(str(tag))
     ids = _strings(movies["movieId"]).astype(str)
     texts = [
         " ".join([str(title), str(genres).replace("|", " "), *tags.get(movie, [])]).strip()
-        for movie, title, genres in zip(ids.tolist(), movies["title"].to_pylist(),
-                                        movies["genres"].to_pylist(), strict=True)
-    ]  # fmt: skip
+        for movie, title, genres in zip(
+            ids.tolist(), movies["title"].to_pylist(), movies["genres"].to_pylist(), strict=True
+        )
+    ]
     users = _strings(ratings["userId"]).astype(str)
     items = _strings(ratings["movieId"]).astype(str)
     times = _seconds(ratings["timestamp"], "ratings.csv")

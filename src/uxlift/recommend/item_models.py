@@ -31,8 +31,10 @@ def ease_weights(X: sp.csr_matrix, l2: float) -> np.ndarray:
     """The EASE item-item matrix (float32, zero diagonal) for users x items ``X``."""
     n_items = X.shape[1]
     if n_items > MAX_DENSE_ITEMS:
-        raise InvalidInput(f"EASE needs a dense {n_items}x{n_items} inverse; at most "
-                           f"{MAX_DENSE_ITEMS} items are supported")  # fmt: skip
+        raise InvalidInput(
+            f"EASE needs a dense {n_items}x{n_items} inverse; at most "
+            f"{MAX_DENSE_ITEMS} items are supported"
+        )
     gram = (X.T @ X).toarray().astype(np.float64)
     gram[np.diag_indices(n_items)] += l2
     P = np.linalg.inv(gram)

@@ -74,9 +74,12 @@ class ALS(_ImplicitPeer):
         from implicit.cpu.als import AlternatingLeastSquares
 
         return AlternatingLeastSquares(
-            factors=self.factors, regularization=self.regularization,
-            iterations=self.iterations, random_state=self.random_state, num_threads=2,
-        )  # fmt: skip
+            factors=self.factors,
+            regularization=self.regularization,
+            iterations=self.iterations,
+            random_state=self.random_state,
+            num_threads=2,
+        )
 
     def score(self, users: np.ndarray) -> np.ndarray:
         self._check_fitted()
@@ -93,9 +96,11 @@ class BPR(_ImplicitPeer):
         from implicit.cpu.bpr import BayesianPersonalizedRanking
 
         return BayesianPersonalizedRanking(
-            factors=self.factors, iterations=self.iterations, random_state=self.random_state,
+            factors=self.factors,
+            iterations=self.iterations,
+            random_state=self.random_state,
             num_threads=1,  # several threads make BPR's SGD order, and so its result, vary
-        )  # fmt: skip
+        )
 
     def score(self, users: np.ndarray) -> np.ndarray:
         self._check_fitted()

@@ -20,7 +20,8 @@ from sklearn.base import BaseEstimator
 
 from uxlift.errors import InvalidInput, NotFitted
 from uxlift.recommend.interactions import Interactions, holdout_split
-from uxlift.recommend.ranking_sources import FEATURE_NAMES, Candidates, RankingSources
+from uxlift.recommend.ranking_features import FEATURE_NAMES
+from uxlift.recommend.ranking_sources import Candidates, RankingSources
 
 _SEQUENTIAL = FEATURE_NAMES.index("sequential_score")
 
@@ -37,6 +38,7 @@ class RankedRecommender(BaseEstimator):
         candidates: int = 100,
         extra_candidates: int = 20,
         l2: float = 200.0,
+        neighbours: int = 300,
         half_life: float = 3.0,
         floor: float = 0.05,
         validation_share: float = 0.2,
@@ -49,6 +51,7 @@ class RankedRecommender(BaseEstimator):
         self.candidates = candidates
         self.extra_candidates = extra_candidates
         self.l2 = l2
+        self.neighbours = neighbours
         self.half_life = half_life
         self.floor = floor
         self.validation_share = validation_share
@@ -59,16 +62,24 @@ class RankedRecommender(BaseEstimator):
         self.random_state = random_state
 
     def _sources(self, train: Interactions) -> RankingSources:
-        return RankingSources(train, l2=self.l2, half_life=self.half_life, floor=self.floor,
-                              random_state=self.random_state)  # fmt: skip
+        return RankingSources(
+            train,
+            l2=self.l2,
+            neighbours=self.neighbours,
+            half_life=self.half_life,
+            floor=self.floor,
+            random_state=self.random_state,
+        )
 
     def _batch(self, n_items: int) -> int:
         return max(8, _BATCH_CELLS // max(n_items, 1))
 
     def candidate_sets(self, sources: RankingSources, users: np.ndarray) -> list[Candidates]:
         step = self._batch(sources.n_items)
-        return [sources.candidates(users[i : i + step], self.candidates, self.extra_candidates)
-                for i in range(0, len(users), step)]  # fmt: skip
+        return [
+            sources.candidates(users[i : i + step], self.candidates, self.extra_candidates)
+            for i in range(0, len(users), step)
+        ]
 
     def fit(self, train: Interactions) -> RankedRecommender:
         if self.candidates < 10 or self.extra_candidates < 0:
@@ -85,12 +96,16 @@ class RankedRecommender(BaseEstimator):
         self.booster_, checked = self._train_ranker(features, labels)
         # Keep the ranker only if it orders the check users' candidates better than the
         # sequential source alone does (small or odd data can leave it worse).
-        ranker_ndcg = _mean_ndcg([self._predict(features[i]) for i in checked],
-                                 [labels[i] for i in checked])  # fmt: skip
-        source_ndcg = _mean_ndcg([features[i][:, _SEQUENTIAL] for i in checked],
-                                 [labels[i] for i in checked])  # fmt: skip
-        self.validation_ = {"ranker_ndcg@10": round(ranker_ndcg, 4),
-                            "sequential_ndcg@10": round(source_ndcg, 4)}  # fmt: skip
+        ranker_ndcg = _mean_ndcg(
+            [self._predict(features[i]) for i in checked], [labels[i] for i in checked]
+        )
+        source_ndcg = _mean_ndcg(
+            [features[i][:, _SEQUENTIAL] for i in checked], [labels[i] for i in checked]
+        )
+        self.validation_ = {
+            "ranker_ndcg@10": round(ranker_ndcg, 4),
+            "sequential_ndcg@10": round(source_ndcg, 4),
+        }
         self.uses_ranker_ = ranker_ndcg > source_ndcg
         self.sources_ = self._sources(train)
         self.n_items_ = train.n_items
@@ -117,18 +132,29 @@ class RankedRecommender(BaseEstimator):
 
         train_set = dataset(parts[0])
         params = {
-            "objective": "lambdarank", "metric": "ndcg", "eval_at": [10],
-            "lambdarank_truncation_level": 20, "learning_rate": self.learning_rate,
-            "num_leaves": self.num_leaves, "min_data_in_leaf": self.min_child_samples,
-            "bagging_fraction": 0.8, "bagging_freq": 1, "feature_fraction": 0.8,
-            "seed": self.random_state, "deterministic": True, "force_row_wise": True,
-            "num_threads": 2, "verbosity": -1,
-        }  # fmt: skip
+            "objective": "lambdarank",
+            "metric": "ndcg",
+            "eval_at": [10],
+            "lambdarank_truncation_level": 20,
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_data_in_leaf": self.min_child_samples,
+            "bagging_fraction": 0.8,
+            "bagging_freq": 1,
+            "feature_fraction": 0.8,
+            "seed": self.random_state,
+            "deterministic": True,
+            "force_row_wise": True,
+            "num_threads": 2,
+            "verbosity": -1,
+        }
         booster = lgb.train(
-            params, train_set, num_boost_round=self.n_estimators,
+            params,
+            train_set,
+            num_boost_round=self.n_estimators,
             valid_sets=[dataset(parts[1], train_set)],
             callbacks=[lgb.early_stopping(50, verbose=False)],
-        )  # fmt: skip
+        )
         return booster, parts[1]
 
     def _predict(self, features: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Candidate sources and the features a ranker sees for each (user, candidate item).
 
-Four sources are fitted on the same interactions:
+Four sources are fitted on the same interactions (:class:`SourceModels`):
 
 - sequential EASE: item-item weights applied to the recency-weighted history;
 - plain EASE: the same weights on the unweighted history (long-term taste);
@@ -10,8 +10,9 @@ Four sources are fitted on the same interactions:
 A user's candidates are the top of sequential EASE plus the top of ALS and
 item-kNN. Each candidate is described by every source's score and rank within
 the user's candidates, the item's popularity overall and around the user's
-last activity (trending then), how long the item had existed by then, and the
-user's history length.
+visit (trending then), how long the item had existed by then, and the user's
+history length. The offline benchmark (:class:`RankingSources`, many users of
+a training set) and a server (one live user) build these the same way.
 """
 
 from __future__ import annotations
@@ -19,29 +20,94 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from uxlift.recommend.interactions import Interactions
 from uxlift.recommend.item_models import ease_weights, recency_weights
 from uxlift.recommend.peers import ALS, ItemKNN
 
 _DAY = 86_400.0
-FEATURES: tuple[tuple[str, str], ...] = (
-    ("sequential_score", "fits what this user did most recently"),
-    ("sequential_rank", "rank by recent activity"),
-    ("ease_score", "fits this user's whole history"),
-    ("ease_rank", "rank by whole history"),
-    ("als_score", "liked by users with similar tastes"),
-    ("als_rank", "rank by similar users"),
-    ("knn_score", "similar to items this user touched recently"),
-    ("knn_rank", "rank by similar items"),
-    ("popularity", "popular overall"),
-    ("trending_90d", "popular in the 90 days before this user's last visit"),
-    ("popular_around_visit", "popular within a year of this user's last visit"),
-    ("item_age_years", "how long the item had been around at this user's last visit"),
-    ("history_length", "how much this user has done"),
-    ("sequential_share", "recent-activity score relative to this user's best candidate"),
-)
-FEATURE_NAMES = tuple(name for name, _ in FEATURES)
+SOURCES = ("sequential", "ease", "als", "knn")
+
+
+def prune_rows(weights: np.ndarray, keep: int) -> sp.csr_matrix:
+    """Each row's ``keep`` largest-magnitude entries (a user vector picks rows)."""
+    n = weights.shape[0]
+    keep = min(keep, weights.shape[1])
+    cols = np.argpartition(-np.abs(weights), keep - 1, axis=1)[:, :keep]
+    values = np.take_along_axis(weights, cols, 1)
+    pruned = sp.csr_matrix(
+        (values.ravel(), (np.repeat(np.arange(n), keep), cols.ravel())), shape=weights.shape
+    )
+    pruned.eliminate_zeros()
+    return pruned
+
+
+class ItemActivity:
+    """When items were interacted with: window counts around any visit time."""
+
+    def __init__(self, items: np.ndarray, times: np.ndarray, n_items: int) -> None:
+        order = np.argsort(times, kind="stable")
+        self.times, self.items, self.n_items = times[order], items[order], n_items
+        self.total = np.bincount(items, minlength=n_items).astype(np.float64)
+        self.first_seen = np.full(n_items, np.inf)
+        np.minimum.at(self.first_seen, items, times)
+
+    def counts(self, start: float, stop: float) -> np.ndarray:
+        lo, hi = np.searchsorted(self.times, [start, stop])
+        return np.bincount(self.items[lo:hi], minlength=self.n_items).astype(np.float64)
+
+
+class SourceModels:
+    """The fitted sources; scores any batch of user vectors."""
+
+    def __init__(
+        self,
+        train: Interactions,
+        *,
+        l2: float,
+        half_life: float,
+        floor: float,
+        neighbours: int,
+        random_state: int,
+    ) -> None:
+        self.n_items = train.n_items
+        self.half_life, self.floor = half_life, floor
+        self.weights = prune_rows(ease_weights(train.seen(), l2), neighbours)
+        self.als = ALS(random_state=random_state).fit(train)
+        self.similarity = self.knn_similarity(ItemKNN().fit(train))
+
+    @staticmethod
+    def knn_similarity(knn: ItemKNN) -> sp.csr_matrix:
+        return sp.csr_matrix(knn.model_.similarity, dtype=np.float32)
+
+    def live_profile(self, sequence: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """(recency-weighted, binary) user rows from item codes, oldest first."""
+        sequence = np.asarray(sequence, dtype=np.int64)
+        age = np.arange(len(sequence))[::-1].astype(np.float64)
+        weights = np.exp2(-age / self.half_life) + self.floor
+        zeros = np.zeros(len(sequence), dtype=np.int64)
+        recent = sp.csr_matrix((weights, (zeros, sequence)), shape=(1, self.n_items))
+        recent.sum_duplicates()
+        whole = recent.copy()
+        whole.data[:] = 1.0
+        return recent.astype(np.float32), whole.astype(np.float32)
+
+    def live_als_vector(self, whole: sp.csr_matrix) -> np.ndarray:
+        """ALS user factors solved for a user vector the model was not fitted on."""
+        model = self.als.model_
+        return np.asarray(model.recalculate_user(0, sp.csr_matrix(whole))).reshape(1, -1)
+
+    def scores(
+        self, recent: sp.csr_matrix, whole: sp.csr_matrix, als_users: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Every source's scores for a batch of users (rows aligned)."""
+        return {
+            "sequential": (recent @ self.weights).toarray().astype(np.float64),
+            "ease": (whole @ self.weights).toarray().astype(np.float64),
+            "als": np.asarray(als_users @ self.als.model_.item_factors.T, dtype=np.float64),
+            "knn": (recent @ self.similarity).toarray().astype(np.float64),
+        }
 
 
 @dataclass(frozen=True)
@@ -53,85 +119,94 @@ class Candidates:
     features: list[np.ndarray]
 
 
-class RankingSources:
-    """The fitted sources plus the item and user statistics the features need."""
+def pick_candidates(
+    scores: dict[str, np.ndarray], row: int, n_main: int, n_extra: int
+) -> np.ndarray:
+    """Top ``n_main`` of sequential EASE and top ``n_extra`` of ALS and item-kNN (allowed only)."""
+    picks = [
+        _top(scores["sequential"][row], n_main),
+        _top(scores["als"][row], n_extra),
+        _top(scores["knn"][row], n_extra),
+    ]
+    chosen = np.unique(np.concatenate(picks))
+    return chosen[np.isfinite(scores["sequential"][row, chosen])]
 
-    def __init__(
-        self,
-        train: Interactions,
-        *,
-        l2: float,
-        half_life: float,
-        floor: float,
-        random_state: int,
-    ) -> None:
+
+def candidate_features(
+    scores: dict[str, np.ndarray],
+    row: int,
+    items: np.ndarray,
+    activity: ItemActivity,
+    visit: float,
+    history_length: int,
+) -> np.ndarray:
+    columns = []
+    for name in SOURCES:
+        values = scores[name][row, items]
+        columns += [values, _ranks(values)]
+    sequential = scores["sequential"][row, items]
+    best = np.abs(sequential).max(initial=0.0) + 1e-9
+    columns += [
+        np.log1p(activity.total[items]),
+        np.log1p(activity.counts(visit - 90 * _DAY, visit + 1.0)[items]),
+        np.log1p(activity.counts(visit - 365 * _DAY, visit + 365 * _DAY)[items]),
+        (visit - activity.first_seen[items]) / (365 * _DAY),
+        np.full(len(items), np.log1p(history_length)),
+        sequential / best,
+    ]
+    return np.column_stack(columns).astype(np.float32)
+
+
+class RankingSources:
+    """Sources fitted on a training set plus its users' histories: the offline path."""
+
+    def __init__(self, train: Interactions, **params) -> None:
+        self.models = SourceModels(train, **params)
         self.n_items = train.n_items
         self.seen = train.seen()
-        self.weights = ease_weights(self.seen, l2)
-        self.recent = train.matrix(recency_weights(train, half_life, floor)).astype(np.float32)
+        self.recent = train.matrix(
+            recency_weights(train, params["half_life"], params["floor"])
+        ).astype(np.float32)
         self.whole = self.seen.astype(np.float32)
-        self.als = ALS(random_state=random_state).fit(train)
-        self.knn = ItemKNN().fit(train)
-        self.popularity = np.bincount(train.item, minlength=train.n_items).astype(np.float64)
-        self.first_seen = np.full(train.n_items, np.inf)
-        np.minimum.at(self.first_seen, train.item, train.time)
+        self.activity = ItemActivity(train.item, train.time, train.n_items)
         self.last_visit = np.full(train.n_users, -np.inf)
         np.maximum.at(self.last_visit, train.user, train.time)
         self.history_length = np.bincount(train.user, minlength=train.n_users)
-        order = np.argsort(train.time, kind="stable")
-        self._times, self._items_by_time = train.time[order], train.item[order]
 
-    def _window_counts(self, start: float, stop: float) -> np.ndarray:
-        lo, hi = np.searchsorted(self._times, [start, stop])
-        return np.bincount(self._items_by_time[lo:hi], minlength=self.n_items)
+    @property
+    def popularity(self) -> np.ndarray:
+        return self.activity.total
 
     def candidates(self, users: np.ndarray, n_main: int, n_extra: int) -> Candidates:
-        """Top ``n_main`` of sequential EASE plus top ``n_extra`` of ALS and of item-kNN."""
         users = np.asarray(users, dtype=np.int64)
-        scores = {
-            "sequential": np.asarray(self.recent[users] @ self.weights, dtype=np.float64),
-            "ease": np.asarray(self.whole[users] @ self.weights, dtype=np.float64),
-            "als": np.asarray(self.als.score(users), dtype=np.float64),
-            "knn": np.asarray(
-                (self.recent[users] @ self.knn.model_.similarity).todense(), dtype=np.float64
-            ),
-        }
+        scores = self.models.scores(
+            self.recent[users], self.whole[users], self.models.als.model_.user_factors[users]
+        )
         rows, cols = self.seen[users].nonzero()
         for matrix in scores.values():
             matrix[rows, cols] = -np.inf
-        picks = [_top(scores["sequential"], n_main), _top(scores["als"], n_extra),
-                 _top(scores["knn"], n_extra)]  # fmt: skip
         items, features = [], []
         for r, user in enumerate(users.tolist()):
-            chosen = np.unique(np.concatenate([p[r] for p in picks]))
-            chosen = chosen[np.isfinite(scores["sequential"][r, chosen])]
+            chosen = pick_candidates(scores, r, n_main, n_extra)
             items.append(chosen)
-            features.append(self._features(user, chosen, {k: v[r] for k, v in scores.items()}))
+            features.append(
+                candidate_features(
+                    scores,
+                    r,
+                    chosen,
+                    self.activity,
+                    self.last_visit[user],
+                    int(self.history_length[user]),
+                )
+            )
         return Candidates(users, items, features)
-
-    def _features(self, user: int, items: np.ndarray, scores: dict[str, np.ndarray]) -> np.ndarray:
-        visit = self.last_visit[user]
-        columns = []
-        for name in ("sequential", "ease", "als", "knn"):
-            values = scores[name][items]
-            columns += [values, _ranks(values)]
-        best = np.abs(scores["sequential"][items]).max(initial=0.0) + 1e-9
-        columns += [
-            np.log1p(self.popularity[items]),
-            np.log1p(self._window_counts(visit - 90 * _DAY, visit + 1.0)[items]),
-            np.log1p(self._window_counts(visit - 365 * _DAY, visit + 365 * _DAY)[items]),
-            (visit - self.first_seen[items]) / (365 * _DAY),
-            np.full(len(items), np.log1p(self.history_length[user])),
-            scores["sequential"][items] / best,
-        ]
-        return np.column_stack(columns).astype(np.float32)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    n = min(n, scores.shape[1] - 1)
+    n = min(n, len(scores) - 1)
     if n <= 0:
-        return np.zeros((len(scores), 0), dtype=np.int64)
-    return np.argpartition(-scores, n, axis=1)[:, :n]
+        return np.zeros(0, dtype=np.int64)
+    return np.argpartition(-scores, n)[:n]
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

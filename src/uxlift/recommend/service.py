@@ -1,0 +1,578 @@
+"""Live recommendations: the serving recommender, fed by the server's memory of the log.
+
+A request reads the user's events from the :class:`~uxlift.predict.live_log.LiveLog`
+(so the click just made is in the sequence), ranks candidates with the model
+serving ``recommendations``, then:
+
+1. keeps out the user's items of the excluded event types (purchases by
+   default) and anything outside the filters;
+2. places new items (added after the model was trained) by their text's
+   closeness to the user's recent items;
+3. applies business boosts and MMR diversity;
+4. stores the full list for stable paging and attaches the reasons;
+5. logs the page shown as ``exposure`` events.
+
+The model is swapped without a restart like the predictors are.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from uxlift.errors import InvalidInput, NotFound
+from uxlift.predict.event_log import KIND, CatalogFrame, EventLog
+from uxlift.predict.live_log import LiveLog, Snapshot
+from uxlift.predict.registry import ModelRegistry
+from uxlift.privacy.pseudonymize import Pseudonymizer
+from uxlift.recommend import reasons as why
+from uxlift.recommend.postprocess import apply_boosts, insert_fresh, mmr, positional_relevance
+from uxlift.recommend.ranking_features import FEATURE_NAMES
+from uxlift.recommend.registry import INTERACTION_KINDS, TARGET
+
+log = logging.getLogger(__name__)
+MAX_N = 100
+FRESH_SLOTS = (2, 6)
+FRESH_MIN_SIMILARITY = 0.35
+LIST_TTL_S = 15 * 60.0
+_MAX_LISTS = 2_000
+_WEEK_S = 7 * 86_400.0
+_INTERACTION_CODES = np.array([KIND[k] for k in INTERACTION_KINDS])
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a caller asks for (validated here, whatever the transport)."""
+
+    n: int = 10
+    page: int = 1
+    list_id: str | None = None
+    category: str | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    exclude: tuple[str, ...] = ("purchase",)
+    diversity: float = 0.0
+    explain: bool = False
+    boosts: tuple[tuple[str, str, float], ...] = ()  # (field, value, factor)
+    log_exposure: bool = True
+
+    def check(self) -> None:
+        problems = []
+        if not 1 <= self.n <= MAX_N:
+            problems.append({"field": "n", "reason": f"1 to {MAX_N}"})
+        if self.page < 1:
+            problems.append({"field": "page", "reason": "1 or more"})
+        if not 0.0 <= self.diversity <= 1.0:
+            problems.append({"field": "diversity", "reason": "between 0 and 1"})
+        unknown = [k for k in self.exclude if k not in KIND]
+        if unknown:
+            problems.append({"field": "exclude", "reason": f"unknown event types {unknown}"})
+        if (
+            self.price_min is not None
+            and self.price_max is not None
+            and self.price_min > self.price_max
+        ):
+            problems.append({"field": "price_min", "reason": "above price_max"})
+        for field_name, _, factor in self.boosts:
+            if field_name not in ("item_id", "category", "brand") or not 0 < factor <= 100:
+                problems.append(
+                    {
+                        "field": "boosts",
+                        "reason": "field item_id|category|brand, factor in (0, 100]",
+                    }
+                )
+        if problems:
+            raise InvalidInput("invalid recommendation request", details=problems)
+
+
+@dataclass(frozen=True)
+class _KeptList:
+    """A ranked list as served, kept for paging: pages explain their own items."""
+
+    created: float
+    user_key: str
+    version: str
+    model: Any
+    cat: _Catalogued
+    user_log: EventLog
+    mine: np.ndarray
+    sequence_model: np.ndarray
+    items: list[int]
+    extras: dict[int, tuple[np.ndarray | None, np.ndarray | None]]
+    anchors: dict[int, int | None]
+    query: str | None = None
+    matched: frozenset[int] = frozenset()
+
+
+@dataclass
+class _Loaded:
+    version: str
+    model: Any  # RecommenderModel
+
+
+@dataclass
+class _Catalogued:
+    """Per (catalog, model): code maps, the content index, and per-snapshot activity."""
+
+    catalog: CatalogFrame
+    to_model: np.ndarray  # catalog code -> model code (-1: new item)
+    to_catalog: np.ndarray  # model code -> catalog code (-1: gone)
+    content: Any  # ContentIndex
+    version: str
+    snapshot: Snapshot | None = None
+    activity: Any = None  # ItemActivity (model codes)
+    co_bought: sp.csr_matrix | None = None
+    week_rank: np.ndarray | None = None  # per catalog item: rank in its category this week
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class RecommendationService:
+    def __init__(
+        self,
+        live: LiveLog,
+        pseudonymizer: Pseudonymizer,
+        registry: ModelRegistry,
+        exposures: Any = None,
+    ) -> None:
+        self.live = live
+        self.pseudonymizer = pseudonymizer
+        self.registry = registry
+        self.exposures = exposures
+        self._loaded: _Loaded | None = None
+        self._token: tuple[int, int] | None = None
+        self._swap_lock = threading.Lock()
+        self._catalogued: _Catalogued | None = None
+        self._lists: OrderedDict[str, _KeptList] = OrderedDict()
+        self._lists_lock = threading.Lock()
+
+    # -- model and catalog ----------------------------------------------------------
+    def model(self) -> _Loaded:
+        token = self.registry.token()
+        loaded = self._loaded
+        if token != self._token or loaded is None:
+            with self._swap_lock:
+                token = self.registry.token()
+                serving = self.registry.serving(TARGET)
+                if serving is None:
+                    raise NotFound(
+                        "no recommender serves yet: train one with 'uxlift train recommender'"
+                    )
+                loaded = self._loaded
+                if loaded is None or loaded.version != serving:
+                    from uxlift.recommend.serving_model import RecommenderModel
+
+                    model = RecommenderModel.load(self.registry.folder(serving))
+                    loaded = _Loaded(serving, model)
+                    self._loaded = loaded
+                    log.info("now serving recommender %s", serving)
+                self._token = token
+        return loaded
+
+    def _catalogue(self, catalog: CatalogFrame, loaded: _Loaded) -> _Catalogued:
+        current = self._catalogued
+        if current is not None and current.catalog is catalog and current.version == loaded.version:
+            return current
+        to_catalog = catalog.codes(loaded.model.item_ids)
+        to_model = np.full(len(catalog), -1, dtype=np.int64)
+        known = to_catalog >= 0
+        to_model[to_catalog[known]] = np.flatnonzero(known)
+        from uxlift.recommend.content_index import ContentIndex
+
+        fresh = _Catalogued(
+            catalog, to_model, to_catalog, ContentIndex(catalog.embeddings), loaded.version
+        )
+        self._catalogued = fresh
+        return fresh
+
+    def _activity(self, cat: _Catalogued, snapshot: Snapshot) -> _Catalogued:
+        """Item activity (model codes), co-purchases and weekly category ranks, per snapshot."""
+        with cat.lock:
+            if cat.snapshot is snapshot:
+                return cat
+            full = snapshot.log
+            rows = np.flatnonzero((full.item >= 0) & np.isin(full.kind, _INTERACTION_CODES))
+            model_items = cat.to_model[full.item[rows]]
+            known = model_items >= 0
+            from uxlift.recommend.ranking_sources import ItemActivity
+
+            cat.activity = ItemActivity(
+                model_items[known], full.time[rows][known], len(cat.to_catalog)
+            )
+            bought = np.flatnonzero((full.item >= 0) & (full.kind == KIND["purchase"]))
+            P = sp.csr_matrix(
+                (np.ones(len(bought)), (full.user[bought], full.item[bought])),
+                shape=(len(full.user_keys), len(cat.catalog)),
+            )
+            P.data[:] = 1.0
+            co = (P.T @ P).tocsr()
+            co.setdiag(0)
+            co.eliminate_zeros()
+            cat.co_bought = co
+            now = full.end if len(full) else time.time()
+            recent = rows[full.time[rows] >= now - _WEEK_S]
+            week = np.bincount(full.item[recent], minlength=len(cat.catalog)).astype(float)
+            cat.week_rank = _rank_within(week, cat.catalog.category)
+            cat.snapshot = snapshot
+        return cat
+
+    # -- recommendations ---------------------------------------------------------------
+    def recommend(
+        self,
+        user_id: str,
+        request: Request,
+        *,
+        now: float | None = None,
+        context_item_ids: tuple[str, ...] = (),
+        query: tuple[str, np.ndarray] | None = None,
+    ) -> dict:
+        """A page of recommendations for ``user_id``.
+
+        ``context_item_ids``: what the user is looking at now (counts as their most
+        recent items, without being logged). ``query``: (text, its embedding) for
+        "something like ...": items matching the text, ordered with the user's taste.
+        """
+        request.check()
+        moment = time.time() if now is None else float(now)
+        user_key = self.pseudonymizer.user_key(user_id)
+        if request.list_id is not None:
+            kept = self._kept_list(request.list_id, user_key)
+            if kept is not None:
+                return self._page(user_id, request.list_id, kept, request, moment)
+        loaded = self.model()
+        catalog, snapshot, user_log = self.live.user_log(user_key)
+        cat = self._activity(self._catalogue(catalog, loaded), snapshot)
+        context = catalog.codes(list(context_item_ids))
+        if (context < 0).any():
+            unknown = [i for i, c in zip(context_item_ids, context, strict=True) if c < 0]
+            raise NotFound(
+                f"no item {unknown[0]!r} in the catalog",
+                details=[{"field": "item_id", "reason": "not in the catalog"}],
+            )
+        kept = self._ranked(loaded, cat, user_log, user_key, request, moment, context, query)
+        list_id = uuid.uuid4().hex
+        with self._lists_lock:
+            self._lists[list_id] = kept
+            while len(self._lists) > _MAX_LISTS:
+                self._lists.popitem(last=False)
+        return self._page(user_id, list_id, kept, request, moment)
+
+    def _kept_list(self, list_id: str, user_key: str) -> _KeptList | None:
+        with self._lists_lock:
+            kept = self._lists.get(list_id)
+        if kept is None or kept.user_key != user_key or time.time() - kept.created > LIST_TTL_S:
+            return None
+        return kept
+
+    def _ranked(
+        self,
+        loaded: _Loaded,
+        cat: _Catalogued,
+        user_log: EventLog,
+        user_key: str,
+        request: Request,
+        moment: float,
+        context: np.ndarray,
+        query: tuple[str, np.ndarray] | None,
+    ) -> _KeptList:
+        model, catalog = loaded.model, cat.catalog
+        mine = np.flatnonzero((user_log.item >= 0) & np.isin(user_log.kind, _INTERACTION_CODES))
+        sequence_catalog = np.concatenate([user_log.item[mine], context]).astype(np.int64)
+        allowed = self._allowed(catalog, request, cat)
+        excluded_kinds = [KIND[k] for k in request.exclude]
+        done = user_log.item[(user_log.item >= 0) & np.isin(user_log.kind, excluded_kinds)]
+        allowed[done] = False
+        allowed[context] = False
+        sequence_model = cat.to_model[sequence_catalog]
+        sequence_model = sequence_model[sequence_model >= 0]
+        blocked = np.ones(model.n_items, dtype=bool)
+        present = cat.to_catalog >= 0
+        blocked[present] = ~allowed[cat.to_catalog[present]]
+        ranked = model.rank(
+            sequence_model,
+            visit=moment,
+            activity=cat.activity,
+            blocked=blocked,
+            explain=request.explain,
+        )
+        items = cat.to_catalog[ranked.items].tolist()
+        extras = {
+            c: (
+                None if ranked.contributions is None else ranked.contributions[i],
+                ranked.features[i],
+            )
+            for i, c in enumerate(items)
+        }
+        profile = _profile_vector(catalog.embeddings, sequence_catalog)
+        fresh, anchors = self._fresh(cat, profile, allowed, sequence_catalog)
+        items = insert_fresh(items, fresh, FRESH_SLOTS)
+        matched: list[int] = []
+        relevance = positional_relevance(len(items))
+        if request.boosts:
+            factors = self._boost_factors(catalog, np.array(items, dtype=np.int64), request, cat)
+            boosted, relevance = apply_boosts(np.array(items, dtype=np.int64), relevance, factors)
+            items = boosted.tolist()
+        if query is not None:
+            items, matched = self._matching(cat, query[1], allowed, items)
+        if request.diversity > 0 and items:
+            items = mmr(
+                np.array(items, dtype=np.int64),
+                relevance,
+                catalog.embeddings,
+                request.diversity,
+                len(items),
+            ).tolist()
+        return _KeptList(
+            moment,
+            user_key,
+            loaded.version,
+            model,
+            cat,
+            user_log,
+            mine,
+            sequence_model,
+            items,
+            extras,
+            anchors,
+            None if query is None else query[0],
+            frozenset(matched),
+        )
+
+    def _matching(
+        self, cat: _Catalogued, vector: np.ndarray, allowed: np.ndarray, personal: list[int]
+    ) -> tuple[list[int], list[int]]:
+        """Items whose text matches a query, the user's own favourites among them first."""
+        codes, similarity = cat.content.search(vector, 50, allowed=allowed)
+        position = {item: i for i, item in enumerate(personal)}
+        taste = np.array(
+            [1.0 - position.get(c, len(personal)) / max(len(personal), 1) for c in codes.tolist()]
+        )
+        order = np.argsort(-(similarity + 0.1 * taste), kind="stable")
+        return codes[order].tolist(), codes.tolist()
+
+    def _allowed(self, catalog: CatalogFrame, request: Request, cat: _Catalogued) -> np.ndarray:
+        allowed = np.ones(len(catalog), dtype=bool)
+        if request.category is not None:
+            if request.category not in cat.catalog.category_names:
+                return np.zeros(len(catalog), dtype=bool)
+            allowed &= catalog.category == cat.catalog.category_names.index(request.category)
+        if request.price_min is not None:
+            allowed &= catalog.price >= request.price_min
+        if request.price_max is not None:
+            allowed &= catalog.price <= request.price_max
+        return allowed
+
+    def _fresh(
+        self,
+        cat: _Catalogued,
+        profile: np.ndarray | None,
+        allowed: np.ndarray,
+        sequence: np.ndarray,
+    ) -> tuple[list[int], dict[int, int | None]]:
+        """New items (unknown to the model) closest to the user's recent items."""
+        new = (cat.to_model < 0) & allowed
+        if profile is None or not new.any():
+            return [], {}
+        new[sequence] = False
+        codes, similarity = cat.content.search(profile, len(FRESH_SLOTS), allowed=new)
+        picked = [
+            int(c) for c, s in zip(codes, similarity, strict=True) if s >= FRESH_MIN_SIMILARITY
+        ]
+        anchors = {}
+        embeddings = cat.catalog.embeddings
+        for item in picked:
+            recent = sequence[-20:]
+            anchors[item] = int(recent[np.argmax(embeddings[recent] @ embeddings[item])])
+        return picked, anchors
+
+    def _boost_factors(
+        self, catalog: CatalogFrame, items: np.ndarray, request: Request, cat: _Catalogued
+    ) -> np.ndarray:
+        factors = np.ones(len(items))
+        for field_name, value, factor in request.boosts:
+            if field_name == "item_id":
+                factors[np.array([catalog.item_ids[i] == value for i in items])] *= factor
+            elif field_name == "category" and value in cat.catalog.category_names:
+                factors[catalog.category[items] == cat.catalog.category_names.index(value)] *= (
+                    factor
+                )
+            elif field_name == "brand" and value in catalog.brand_names:
+                factors[catalog.brand[items] == catalog.brand_names.index(value)] *= factor
+        return factors
+
+    def _reasons(
+        self,
+        model: Any,
+        cat: _Catalogued,
+        user_log: EventLog,
+        mine: np.ndarray,
+        sequence_model: np.ndarray,
+        item: int,
+        *,
+        fresh_anchor: int | None = None,
+    ) -> list[why.Reason]:
+        catalog = cat.catalog
+        out: list[why.Reason] = []
+        if cat.to_model[item] < 0:
+            anchor = fresh_anchor
+            out.append(
+                why.new_match(
+                    None if anchor is None else catalog.item_ids[anchor],
+                    None if anchor is None else catalog.titles[anchor],
+                )
+            )
+        history = user_log.item[mine]
+        if len(history) and cat.co_bought is not None:
+            row = cat.co_bought[item]
+            if row.nnz:
+                hits = np.intersect1d(row.indices, history)
+                if len(hits):
+                    partner = int(hits[np.argmax(row[0, hits].toarray().ravel())])
+                    out.append(why.bought_with(catalog.item_ids[partner], catalog.titles[partner]))
+        if cat.to_model[item] >= 0 and len(sequence_model):
+            anchor_model = model.explain_item(sequence_model, int(cat.to_model[item]))
+            if anchor_model is not None:
+                anchor = int(cat.to_catalog[anchor_model])
+                kinds = user_log.kind[mine][history == anchor]
+                verb = _verb(kinds)
+                out.insert(
+                    0 if not out else len(out),
+                    why.because_you(verb, catalog.item_ids[anchor], catalog.titles[anchor]),
+                )
+        if cat.week_rank is not None and cat.week_rank[item] < 10:
+            category = catalog.category[item]
+            name = (
+                cat.catalog.category_names[category]
+                if 0 <= category < len(cat.catalog.category_names)
+                else None
+            )
+            out.append(why.trending(name))
+        if not out:
+            out.append(why.popular())
+        return out
+
+    def _page(
+        self, user_id: str, list_id: str, kept: _KeptList, request: Request, moment: float
+    ) -> dict:
+        catalog = kept.cat.catalog
+        start = (request.page - 1) * request.n
+        shown = []
+        for offset, code in enumerate(kept.items[start : start + request.n]):
+            reasons = self._reasons(
+                kept.model,
+                kept.cat,
+                kept.user_log,
+                kept.mine,
+                kept.sequence_model,
+                code,
+                fresh_anchor=kept.anchors.get(code),
+            )
+            if kept.query is not None and code in kept.matched:
+                reasons.insert(0, why.Reason("query_match", f'matches "{kept.query}"'))
+            entry: dict[str, Any] = {
+                "item_id": catalog.item_ids[code],
+                "title": catalog.titles[code],
+                "position": start + offset + 1,
+                "reasons": [r.to_dict() for r in reasons],
+            }
+            if request.explain:
+                terms, features = kept.extras.get(code, (None, None))
+                entry["contributions"] = (
+                    []
+                    if terms is None or features is None
+                    else why.top_contributions(FEATURE_NAMES, terms, features)
+                )
+            shown.append(entry)
+        if request.log_exposure and self.exposures is not None and shown:
+            self.exposures.log(user_id, list_id, request.page, shown, moment)
+        return {
+            "user_id": user_id,
+            "list_id": list_id,
+            "page": request.page,
+            "model": kept.version,
+            "has_more": start + request.n < len(kept.items),
+            "items": shown,
+        }
+
+    # -- similar items -----------------------------------------------------------------
+    def similar(self, item_id: str, *, n: int = 10, category: str | None = None) -> dict:
+        if not 1 <= n <= MAX_N:
+            raise InvalidInput("n must be 1 to 100", details=[{"field": "n", "reason": "1-100"}])
+        catalog = self.live.catalog()
+        code = int(catalog.codes([item_id])[0])
+        if code < 0:
+            raise NotFound(f"no item {item_id!r} in the catalog")
+        loaded = self.model()
+        cat = self._catalogue(catalog, loaded)
+        allowed = self._allowed(catalog, Request(category=category), cat)
+        allowed[code] = False
+        scores: dict[int, float] = {}
+        reason: dict[int, why.Reason] = {}
+        codes, similarity = cat.content.search(catalog.embeddings[code], 4 * n, allowed)
+        for c, s in zip(codes.tolist(), similarity.tolist(), strict=True):
+            scores[c] = 0.5 * s
+            reason[c] = why.Reason("similar_text", "described alike")
+        model_code = cat.to_model[code]
+        if model_code >= 0:
+            row = loaded.model.sources.weights[model_code]
+            if row.nnz:
+                top = row.indices[np.argsort(-row.data)[: 4 * n]]
+                best = max(float(row.data.max()), 1e-9)
+                for m in top.tolist():
+                    c = int(cat.to_catalog[m])
+                    if c >= 0 and allowed[c]:
+                        value = float(loaded.model.sources.weights[model_code, m]) / best
+                        scores[c] = scores.get(c, 0.0) + 0.5 * value
+                        reason[c] = why.Reason("together", "often viewed together")
+        order = sorted(scores, key=lambda c: (-scores[c], c))[:n]
+        return {
+            "item_id": item_id,
+            "items": [
+                {
+                    "item_id": catalog.item_ids[c],
+                    "title": catalog.titles[c],
+                    "score": round(scores[c], 4),
+                    "reasons": [reason[c].to_dict()],
+                }
+                for c in order
+            ],
+        }
+
+    def forget(self) -> None:
+        """Drop kept lists (after an erasure, lists may name the user's items)."""
+        with self._lists_lock:
+            self._lists.clear()
+
+
+def _verb(kinds: np.ndarray) -> str:
+    for name in ("purchase", "add_to_cart", "click", "rate", "view"):
+        if (kinds == KIND[name]).any():
+            return name
+    return "view"
+
+
+def _profile_vector(embeddings: np.ndarray, sequence: np.ndarray) -> np.ndarray | None:
+    if len(sequence) == 0:
+        return None
+    recent = sequence[-20:]
+    weights = np.exp2(-np.arange(len(recent))[::-1] / 3.0)
+    vector = weights @ embeddings[recent]
+    return vector if np.linalg.norm(vector) > 0 else None
+
+
+def _rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each item's rank (0 = top) among items of its group by ``values`` (ties by code)."""
+    order = np.lexsort((np.arange(len(values)), -values, groups))
+    rank = np.empty(len(values), dtype=np.int64)
+    sorted_groups = groups[order]
+    starts = np.searchsorted(sorted_groups, sorted_groups, side="left")
+    rank[order] = np.arange(len(values)) - starts
+    rank[values <= 0] = np.iinfo(np.int64).max // 2  # no activity this week: never "trending"
+    return rank
