@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
 from uxlift.predict.service import MAX_ITEMS
+from uxlift.recommend.registry import TARGET as RECOMMENDATIONS
 
 router = APIRouter(prefix="/v1", tags=["predict"])
 
@@ -53,8 +54,13 @@ async def predict(request: Request) -> Response:
     return Response(orjson.dumps(result), media_type="application/json")
 
 
-def _registry(request: Request):
-    return request.app.state.services.predictions.registry
+def _registry(request: Request, *, version: str = "", target: str = ""):
+    """The predictor registry, or the recommender one for its versions and target."""
+    services = request.app.state.services
+    recommenders = services.recommendations.registry
+    if version.startswith(f"{RECOMMENDATIONS}-") or target == RECOMMENDATIONS:
+        return recommenders
+    return services.predictions.registry
 
 
 @router.get(
@@ -63,10 +69,12 @@ def _registry(request: Request):
     dependencies=[Depends(require("read"))],
 )
 def list_models(request: Request) -> dict[str, Any]:
-    registry = _registry(request)
-    serving = registry.serving_all()
-    return {
-        "models": [
+    models, serving, history = [], {}, []
+    for registry in (_registry(request), _registry(request, target=RECOMMENDATIONS)):
+        serves = registry.serving_all()
+        serving.update(serves)
+        history += registry.history()[-100:]
+        models += [
             {
                 "version": c.version,
                 "target": c.target,
@@ -74,14 +82,14 @@ def list_models(request: Request) -> dict[str, Any]:
                 "created_at": c.created_at,
                 "training_window": c.training_window,
                 "test": c.metrics.get("test", {}),
+                "offline": c.metrics.get("offline", {}),
                 "ceiling_roc_auc": c.metrics.get("ceiling_roc_auc"),
-                "serving": serving.get(c.target) == c.version,
+                "serving": serves.get(c.target) == c.version,
             }
             for c in registry.list()
-        ],
-        "serving": serving,
-        "history": registry.history()[-100:],
-    }
+        ]
+    history.sort(key=lambda entry: entry.get("at", ""))
+    return {"models": models, "serving": serving, "history": history[-100:]}
 
 
 @router.get(
@@ -90,7 +98,7 @@ def list_models(request: Request) -> dict[str, Any]:
     dependencies=[Depends(require("read"))],
 )
 def get_model(request: Request, version: str) -> dict[str, Any]:
-    return _registry(request).get(version).to_dict()
+    return _registry(request, version=version).get(version).to_dict()
 
 
 @router.post(
@@ -99,7 +107,7 @@ def get_model(request: Request, version: str) -> dict[str, Any]:
     dependencies=[Depends(require("admin"))],
 )
 def promote_model(request: Request, version: str) -> dict[str, Any]:
-    card = _registry(request).promote(version, actor=request.state.actor)
+    card = _registry(request, version=version).promote(version, actor=request.state.actor)
     return {"serving": card.version, "target": card.target}
 
 
@@ -110,5 +118,5 @@ def promote_model(request: Request, version: str) -> dict[str, Any]:
 )
 async def rollback_model(request: Request) -> dict[str, Any]:
     body = await read_model(request, RollbackRequest)
-    card = _registry(request).rollback(body.target, actor=request.state.actor)
+    card = _registry(request, target=body.target).rollback(body.target, actor=request.state.actor)
     return {"serving": card.version, "target": card.target}
