@@ -73,6 +73,21 @@ def train_demo_predictor(services: Services, echo: Echo) -> None:
     echo(f"serving purchase predictions with {report['serving']}")
 
 
+def train_demo_recommender(services: Services, echo: Echo) -> None:
+    """Train the recommender on what was just ingested and serve it."""
+    from uxlift.recommend.trainer import RecommenderTrainOptions, train_recommender
+
+    report = train_recommender(services, RecommenderTrainOptions(promote="always"))
+    card = report["model"]
+    offline = card["metrics"]["offline"]
+    if "uxlift" in offline:
+        echo(
+            f"recommender {card['version']}: NDCG@10 {offline['uxlift']['ndcg@10']:.3f} "
+            f"(EASE {offline['ease']['ndcg@10']:.3f}) on each user's last 20%"
+        )
+    echo(f"serving recommendations with {card['version']}")
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -108,6 +123,7 @@ def run_demo(
             echo(f"item embeddings ready ({services.encoder.id})")
             save_truth(services, store)
             train_demo_predictor(services, echo)
+            train_demo_recommender(services, echo)
             if serve:
                 echo(f"uxlift demo is up: {url}/dashboard  (API docs: {url}/docs)")
                 echo(f"admin API key: {admin.secret}")

@@ -17,6 +17,7 @@ a training set) and a server (one live user) build these the same way.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from uxlift.recommend.item_models import ease_weights, recency_weights
 from uxlift.recommend.peers import ALS, ItemKNN
 
 _DAY = 86_400.0
+_CACHED_WINDOWS = 8
 SOURCES = ("sequential", "ease", "als", "knn")
 
 
@@ -52,10 +54,21 @@ class ItemActivity:
         self.total = np.bincount(items, minlength=n_items).astype(np.float64)
         self.first_seen = np.full(n_items, np.inf)
         np.minimum.at(self.first_seen, items, times)
+        self._cache: dict[tuple[float, float], np.ndarray] = {}
+        self._lock = threading.Lock()
 
     def counts(self, start: float, stop: float) -> np.ndarray:
-        lo, hi = np.searchsorted(self.times, [start, stop])
-        return np.bincount(self.items[lo:hi], minlength=self.n_items).astype(np.float64)
+        """Interactions per item in [start, stop) (the last few windows asked are kept)."""
+        key = (start, stop)
+        found = self._cache.get(key)
+        if found is None:
+            lo, hi = np.searchsorted(self.times, [start, stop])
+            found = np.bincount(self.items[lo:hi], minlength=self.n_items).astype(np.float64)
+            with self._lock:
+                if len(self._cache) >= _CACHED_WINDOWS:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = found
+        return found
 
 
 class SourceModels:

@@ -297,7 +297,7 @@ class RecommendationService:
         blocked[present] = ~allowed[cat.to_catalog[present]]
         ranked = model.rank(
             sequence_model,
-            visit=moment,
+            visit=moment // 60 * 60,  # per minute: item activity windows are then shared
             activity=cat.activity,
             blocked=blocked,
             explain=request.explain,
@@ -416,6 +416,7 @@ class RecommendationService:
         sequence_model: np.ndarray,
         item: int,
         *,
+        anchor_model: int = -1,
         fresh_anchor: int | None = None,
     ) -> list[why.Reason]:
         catalog = cat.catalog
@@ -436,15 +437,12 @@ class RecommendationService:
                 if len(hits):
                     partner = int(hits[np.argmax(row[0, hits].toarray().ravel())])
                     out.append(why.bought_with(catalog.item_ids[partner], catalog.titles[partner]))
-        if cat.to_model[item] >= 0 and len(sequence_model):
-            anchor_model = model.explain_item(sequence_model, int(cat.to_model[item]))
-            if anchor_model is not None:
-                anchor = int(cat.to_catalog[anchor_model])
-                kinds = user_log.kind[mine][history == anchor]
-                verb = _verb(kinds)
+        if anchor_model >= 0:
+            anchor = int(cat.to_catalog[anchor_model])
+            if anchor >= 0:
+                verb = _verb(user_log.kind[mine][history == anchor])
                 out.insert(
-                    0 if not out else len(out),
-                    why.because_you(verb, catalog.item_ids[anchor], catalog.titles[anchor]),
+                    0, why.because_you(verb, catalog.item_ids[anchor], catalog.titles[anchor])
                 )
         if cat.week_rank is not None and cat.week_rank[item] < 10:
             category = catalog.category[item]
@@ -464,7 +462,12 @@ class RecommendationService:
         catalog = kept.cat.catalog
         start = (request.page - 1) * request.n
         shown = []
-        for offset, code in enumerate(kept.items[start : start + request.n]):
+        page = kept.items[start : start + request.n]
+        model_codes = kept.cat.to_model[np.array(page, dtype=np.int64)]
+        known = model_codes >= 0
+        anchors = np.full(len(page), -1, dtype=np.int64)
+        anchors[known] = kept.model.anchors(kept.sequence_model, model_codes[known])
+        for offset, code in enumerate(page):
             reasons = self._reasons(
                 kept.model,
                 kept.cat,
@@ -472,6 +475,7 @@ class RecommendationService:
                 kept.mine,
                 kept.sequence_model,
                 code,
+                anchor_model=int(anchors[offset]),
                 fresh_anchor=kept.anchors.get(code),
             )
             if kept.query is not None and code in kept.matched:

@@ -132,16 +132,20 @@ class RecommenderModel:
             source_scores={k: v[0] for k, v in scores.items()},
         )
 
-    def explain_item(self, sequence: np.ndarray, item: int) -> int | None:
-        """The model code of the item in ``sequence`` that pulls ``item`` up the most
-        (its sequential EASE term), or None."""
-        if len(sequence) == 0:
-            return None
+    def anchors(self, sequence: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """For each of ``items``: the model code of the item in ``sequence`` that pulls it
+        up the most (its sequential EASE term), or -1."""
+        items = np.asarray(items, dtype=np.int64)
+        out = np.full(len(items), -1, dtype=np.int64)
+        if len(sequence) == 0 or len(items) == 0:
+            return out
         recent, _ = self.sources.live_profile(sequence)
-        column = self.sources.weights[:, item].toarray().ravel()
-        pull = recent.toarray().ravel() * column
-        best = int(np.argmax(pull))
-        return best if pull[best] > 0 else None
+        rows = recent.indices
+        pull = recent.data[:, None] * self.sources.weights[rows][:, items].toarray()
+        best = pull.argmax(axis=0)
+        strong = pull[best, np.arange(len(items))] > 0
+        out[strong] = rows[best[strong]]
+        return out
 
     # -- files --------------------------------------------------------------------
     def save(self, folder: Path) -> None:
