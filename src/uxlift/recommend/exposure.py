@@ -3,8 +3,9 @@
 Each shown item becomes one event with the list id, page and position, so CTR
 per position and experiment lifts can be measured from the same log. Event
 ids derive from (list, position): a retried write stores nothing twice. Writes
-happen on a background thread so a request never waits for the store; a
-flush (tests, shutdown) waits for what is queued.
+happen on a background thread so a request never waits for the store; lists
+that queue up meanwhile are merged into one write. A flush (tests, shutdown)
+waits for what is queued.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 SURFACE = "recommendations"
+_MERGE_LISTS = 500  # lists merged into one write when requests outpace the store
 
 
 class ExposureLog:
@@ -41,17 +43,25 @@ class ExposureLog:
 
     def _run(self) -> None:
         while True:
-            batch = self._queue.get()
+            batches = [self._queue.get()]
+            while len(batches) < _MERGE_LISTS:  # merge what queued up: one write for many
+                try:
+                    batches.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            rows = [row for batch in batches if batch is not None for row in batch]
             try:
-                if batch is None:
-                    return
-                result = self.ingestor.ingest(batch)
-                if result.errors:
-                    log.warning("exposure events refused: %s", result.errors[:3])
+                if rows:
+                    result = self.ingestor.ingest(rows)
+                    if result.errors:
+                        log.warning("exposure events refused: %s", result.errors[:3])
             except Exception:
                 log.exception("storing exposure events failed")
             finally:
-                self._queue.task_done()
+                for _ in batches:
+                    self._queue.task_done()
+            if any(batch is None for batch in batches):
+                return
 
     def flush(self) -> None:
         """Wait until every queued exposure is stored."""

@@ -46,6 +46,8 @@ LIST_TTL_S = 15 * 60.0
 _MAX_LISTS = 2_000
 _WEEK_S = 7 * 86_400.0
 _INTERACTION_CODES = np.array([KIND[k] for k in INTERACTION_KINDS])
+_ALS_RANK = FEATURE_NAMES.index("als_rank")
+_SIMILAR_USERS_TOP = 5  # among the user's candidates, by collaborative filtering
 
 
 @dataclass(frozen=True)
@@ -418,6 +420,7 @@ class RecommendationService:
         *,
         anchor_model: int = -1,
         fresh_anchor: int | None = None,
+        features: np.ndarray | None = None,
     ) -> list[why.Reason]:
         catalog = cat.catalog
         out: list[why.Reason] = []
@@ -431,12 +434,13 @@ class RecommendationService:
             )
         history = user_log.item[mine]
         if len(history) and cat.co_bought is not None:
-            row = cat.co_bought[item]
-            if row.nnz:
-                hits = np.intersect1d(row.indices, history)
-                if len(hits):
-                    partner = int(hits[np.argmax(row[0, hits].toarray().ravel())])
-                    out.append(why.bought_with(catalog.item_ids[partner], catalog.titles[partner]))
+            co = cat.co_bought
+            lo, hi = co.indptr[item], co.indptr[item + 1]
+            partners, counts = co.indices[lo:hi], co.data[lo:hi]
+            hit = np.isin(partners, history)
+            if hit.any():
+                partner = int(partners[hit][np.argmax(counts[hit])])
+                out.append(why.bought_with(catalog.item_ids[partner], catalog.titles[partner]))
         if anchor_model >= 0:
             anchor = int(cat.to_catalog[anchor_model])
             if anchor >= 0:
@@ -444,6 +448,8 @@ class RecommendationService:
                 out.insert(
                     0, why.because_you(verb, catalog.item_ids[anchor], catalog.titles[anchor])
                 )
+        if features is not None and features[_ALS_RANK] < _SIMILAR_USERS_TOP:
+            out.append(why.similar_users())
         if cat.week_rank is not None and cat.week_rank[item] < 10:
             category = catalog.category[item]
             name = (
@@ -477,6 +483,7 @@ class RecommendationService:
                 code,
                 anchor_model=int(anchors[offset]),
                 fresh_anchor=kept.anchors.get(code),
+                features=kept.extras.get(code, (None, None))[1],
             )
             if kept.query is not None and code in kept.matched:
                 reasons.insert(0, why.Reason("query_match", f'matches "{kept.query}"'))

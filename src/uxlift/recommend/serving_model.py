@@ -116,11 +116,11 @@ class RecommenderModel:
                 contributions = (
                     self.explainer.contributions(features)
                     if self.explainer is not None
-                    else self.booster.predict(features, pred_contrib=True)
+                    else self.booster.predict(features, pred_contrib=True, num_threads=1)
                 )
                 ranked = contributions.sum(axis=1)
-            else:
-                ranked = self.booster.predict(features)
+            else:  # one thread: a request's hundred rows gain nothing from a pool
+                ranked = self.booster.predict(features, num_threads=1)
         else:
             ranked = features[:, FEATURE_NAMES.index("sequential_score")].astype(np.float64)
         order = np.argsort(-ranked, kind="stable")

@@ -65,3 +65,7 @@ register_page = NAV_PAGES.register
 
 register_page("/dashboard", "Overview", "overview.html", script="overview.js", uses_charts=True)
 register_page("/dashboard/models", "Models", "models.html", script="models.js", uses_charts=True)
+register_page(
+    "/dashboard/recommendations", "Recommendations", "recommendations.html",
+    script="recommendations.js", uses_charts=True,
+)  # fmt: skip

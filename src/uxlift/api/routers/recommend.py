@@ -67,9 +67,13 @@ async def user_recommendations(
     exclude: Annotated[str, Query(description="comma-separated event types")] = "purchase",
     diversity: Annotated[float, Query(ge=0, le=1)] = 0.0,
     explain: bool = False,
+    log_exposure: Annotated[
+        bool, Query(description="false for previews that no user sees (no exposure events)")
+    ] = True,
 ) -> Response:
     services = request.app.state.services
     wanted = RecommendationRequest(
+        log_exposure=log_exposure,
         n=n, page=page, list_id=list_id, category=category, price_min=price_min,
         price_max=price_max, exclude=tuple(k for k in exclude.split(",") if k),
         diversity=diversity, explain=explain,

@@ -8,6 +8,7 @@
   const PLOT_CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
   const FONT = { family: "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 12, color: "#334155" };
   const COLORS = { logreg: "#60a5fa", lightgbm: "#10b981", "cross-encoder": "#a78bfa" };
+  const RECOMMENDATIONS = "recommendations";
   let selected = null;
 
   function cell(row, text, className) {
@@ -224,6 +225,10 @@
       document.body.dataset.state = "error";
       return;
     }
+    // Recommenders have their own page.
+    data.models = data.models.filter((m) => m.target !== RECOMMENDATIONS);
+    data.history = data.history.filter((h) => h.target !== RECOMMENDATIONS);
+    delete data.serving[RECOMMENDATIONS];
     const empty = data.models.length === 0;
     document.getElementById("empty-state").hidden = !empty;
     document.getElementById("models-body").hidden = empty;
