@@ -52,9 +52,10 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default from UXLIFT_PORT).")] = None,
 ) -> None:
     """Serve the REST API and the dashboard."""
-    from uxlift.server import serve_forever
+    from uxlift.server import serve_forever, single_threaded_compute
 
     settings = _settings()
+    single_threaded_compute()
     services = _services(settings)
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"uxlift serving on http://{bind_host}:{bind_port} (dashboard at /dashboard)")

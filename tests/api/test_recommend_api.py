@@ -191,6 +191,10 @@ def test_pages_continue_one_list_and_diversity_spreads_it(live, demo) -> None:
         second = _get(http, user, n=5, page=2, list_id=first["list_id"])
         focused = _get(http, user, n=10)["items"]
         varied = _get(http, user, n=10, diversity=0.9)["items"]
+    with httpx.Client(base_url=url, headers=auth(keys["read"]), timeout=60) as http:
+        again = _get(http, user, n=5)
+    assert again["list_id"] != first["list_id"]  # a new list (its own exposures) ...
+    assert [e["item_id"] for e in again["items"]] == [e["item_id"] for e in first["items"]]
     assert second["list_id"] == first["list_id"]
     assert [e["position"] for e in second["items"]] == [6, 7, 8, 9, 10]
     assert not {e["item_id"] for e in first["items"]} & {e["item_id"] for e in second["items"]}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from uxlift.predict.event_log import CatalogFrame, EventLog
 from uxlift.predict.event_source import load_catalog, log_from_table
@@ -78,11 +79,19 @@ class LiveLog:
     # -- users --------------------------------------------------------------------
     def events_stored(self, batch: pa.Table) -> None:
         """Ingestion listener (after commit): these users have events a snapshot taken
-        before now may lack."""
+        before now may lack. Exposures (what the server itself showed) are not news: they
+        reach memory with the next snapshot, so serving a list never makes the next one
+        read the store."""
         now = utcnow()
+        acted = batch.filter(pc.not_equal(batch.column("type"), "exposure"))
         with self._notes_lock:
-            for key in batch.column("user_key").unique().to_pylist():
+            for key in acted.column("user_key").unique().to_pylist():
                 self._stored_at[key] = now
+
+    def last_stored(self, user_key: str) -> datetime | None:
+        """When this user's latest own events were stored (None: not since the snapshot)."""
+        with self._notes_lock:
+            return self._stored_at.get(user_key)
 
     def has_news(self, user_key: str, snapshot: Snapshot) -> bool:
         with self._notes_lock:
@@ -107,6 +116,10 @@ class LiveLog:
         return catalog, snapshot, user_log
 
     # -- snapshot -----------------------------------------------------------------
+    def current_snapshot(self) -> Snapshot | None:
+        """The snapshot requests use now, without starting a refresh."""
+        return self._snapshot
+
     def snapshot(self, catalog: CatalogFrame) -> Snapshot:
         snapshot = self._snapshot
         if snapshot is None or snapshot.n_items != len(catalog):

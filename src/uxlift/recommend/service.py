@@ -22,7 +22,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,7 @@ from uxlift.recommend import reasons as why
 from uxlift.recommend.postprocess import apply_boosts, insert_fresh, mmr, positional_relevance
 from uxlift.recommend.ranking_features import FEATURE_NAMES
 from uxlift.recommend.registry import INTERACTION_KINDS, TARGET
+from uxlift.store.database import utcnow
 
 log = logging.getLogger(__name__)
 MAX_N = 100
@@ -44,6 +46,7 @@ FRESH_SLOTS = (2, 6)
 FRESH_MIN_SIMILARITY = 0.35
 LIST_TTL_S = 15 * 60.0
 _MAX_LISTS = 2_000
+_MAX_CACHED_USERS = 20_000  # ranked lists kept for reuse until something they depend on changes
 _WEEK_S = 7 * 86_400.0
 _INTERACTION_CODES = np.array([KIND[k] for k in INTERACTION_KINDS])
 _ALS_RANK = FEATURE_NAMES.index("als_rank")
@@ -153,6 +156,7 @@ class RecommendationService:
         self._swap_lock = threading.Lock()
         self._catalogued: _Catalogued | None = None
         self._lists: OrderedDict[str, _KeptList] = OrderedDict()
+        self._ranked_for: OrderedDict[tuple, tuple[datetime, Snapshot, _KeptList]] = OrderedDict()
         self._lists_lock = threading.Lock()
 
     # -- model and catalog ----------------------------------------------------------
@@ -249,6 +253,22 @@ class RecommendationService:
             if kept is not None:
                 return self._page(user_id, request.list_id, kept, request, moment)
         loaded = self.model()
+        cacheable = not context_item_ids and query is None
+        signature = (
+            user_key,
+            request.category,
+            request.price_min,
+            request.price_max,
+            request.exclude,
+            request.diversity,
+            request.explain,
+            request.boosts,
+        )
+        if cacheable:
+            reused = self._reusable(signature, loaded.version)
+            if reused is not None:
+                return self._serve(user_id, replace(reused, created=moment), request, moment)
+        started = utcnow()
         catalog, snapshot, user_log = self.live.user_log(user_key)
         cat = self._activity(self._catalogue(catalog, loaded), snapshot)
         context = catalog.codes(list(context_item_ids))
@@ -259,12 +279,36 @@ class RecommendationService:
                 details=[{"field": "item_id", "reason": "not in the catalog"}],
             )
         kept = self._ranked(loaded, cat, user_log, user_key, request, moment, context, query)
+        if cacheable:
+            with self._lists_lock:
+                self._ranked_for[signature] = (started, snapshot, kept)
+                while len(self._ranked_for) > _MAX_CACHED_USERS:
+                    self._ranked_for.popitem(last=False)
+        return self._serve(user_id, kept, request, moment)
+
+    def _serve(self, user_id: str, kept: _KeptList, request: Request, moment: float) -> dict:
+        """Keep ``kept`` under a new list id (paging, exposures) and return its page."""
         list_id = uuid.uuid4().hex
         with self._lists_lock:
             self._lists[list_id] = kept
             while len(self._lists) > _MAX_LISTS:
                 self._lists.popitem(last=False)
         return self._page(user_id, list_id, kept, request, moment)
+
+    def _reusable(self, signature: tuple, version: str) -> _KeptList | None:
+        """The list ranked for the same user and request, if nothing it depends on changed:
+        the model, the catalog, the snapshot, or the user's own events since."""
+        with self._lists_lock:
+            cached = self._ranked_for.get(signature)
+        if cached is None:
+            return None
+        ranked_at, snapshot, kept = cached
+        stored = self.live.last_stored(signature[0])
+        if (kept.version != version or kept.cat.catalog is not self.live.catalog()
+                or snapshot is not self.live.current_snapshot()
+                or (stored is not None and stored >= ranked_at)):  # fmt: skip
+            return None
+        return kept
 
     def _kept_list(self, list_id: str, user_key: str) -> _KeptList | None:
         with self._lists_lock:
@@ -560,6 +604,7 @@ class RecommendationService:
         """Drop kept lists (after an erasure, lists may name the user's items)."""
         with self._lists_lock:
             self._lists.clear()
+            self._ranked_for.clear()
 
 
 def _verb(kinds: np.ndarray) -> str:
