@@ -12,9 +12,9 @@ in a subprocess and warms every model. Then, from this (separate) process:
   ``--seconds``. Reported are p50/p95/p99 latency, measured from each
   request's scheduled time, and the throughput achieved.
 - **update to visible** (first, on a quiet server): a user views and clicks an
-  item they never touched, then asks for recommendations until the list shows
-  it (an item explained by that click, or a changed list). The time from
-  sending the events to that answer is reported (20 users).
+  item they never touched, then asks for 100 recommendations until the list
+  shows it (an item explained by that click, or a changed ranking). The time
+  from sending the events to that answer is reported (20 users).
 - **memory:** the server's resident set size after all of this.
 """
 
@@ -112,7 +112,7 @@ def update_to_visible(url: str, keys: dict[str, str], store, seed: int) -> dict:
     with httpx.Client(base_url=url, timeout=30) as http:
 
         def shown(user: str) -> tuple[list[str], set[str]]:
-            answer = http.get(f"/v1/users/{user}/recommendations", params={"n": 10},
+            answer = http.get(f"/v1/users/{user}/recommendations", params={"n": 100},
                               headers=read)  # fmt: skip
             answer.raise_for_status()
             items = answer.json()["items"]
