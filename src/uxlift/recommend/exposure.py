@@ -15,7 +15,10 @@ import logging
 import queue
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
+
+from uxlift.events.schema import EventIn
 
 log = logging.getLogger(__name__)
 SURFACE = "recommendations"
@@ -26,21 +29,22 @@ _MAX_ROWS = 10_000
 class ExposureLog:
     def __init__(self, ingestor: Any) -> None:
         self.ingestor = ingestor
-        self._queue: queue.Queue[list[dict] | None] = queue.Queue()
+        self._queue: queue.Queue[list[EventIn] | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="exposures", daemon=True)
         self._worker.start()
 
     def log(self, user_id: str, list_id: str, page: int, shown: list[dict], moment: float) -> None:
+        # Built here from values the server made, so they skip the validation that
+        # guards what clients send; privacy (pseudonymized user, redacted strings) applies.
+        when = datetime.fromtimestamp(moment, UTC)
         self._queue.put([
-            {
-                "event_id": f"exposure-{list_id}-{entry['position']}",
-                "user_id": user_id,
-                "item_id": entry["item_id"],
-                "type": "exposure",
-                "timestamp": moment,
-                "properties": {"list_id": list_id, "page": page,
-                               "position": entry["position"], "surface": SURFACE},
-            }
+            EventIn.model_construct(
+                event_id=f"exposure-{list_id}-{entry['position']}", user_id=user_id,
+                item_id=entry["item_id"], type="exposure", value=None, text=None,
+                session_id=None, timestamp=when,
+                properties={"list_id": list_id, "page": page, "position": entry["position"],
+                            "surface": SURFACE},
+            )
             for entry in shown
         ])  # fmt: skip
 
@@ -66,13 +70,11 @@ class ExposureLog:
             if batches[-1] is None:
                 return
 
-    def _write(self, rows: list[dict]) -> None:
+    def _write(self, rows: list[EventIn]) -> None:
         if not rows:
             return
         try:
-            result = self.ingestor.ingest(rows)
-            if result.errors:
-                log.warning("exposure events refused: %s", result.errors[:3])
+            self.ingestor.store_events(rows)
         except Exception:
             log.exception("storing exposure events failed")
 

@@ -115,6 +115,7 @@ class _KeptList:
     anchors: dict[int, int | None]
     query: str | None = None
     matched: frozenset[int] = frozenset()
+    pages: dict = field(default_factory=dict)  # (page, n, explain) -> entries, once built
 
 
 @dataclass
@@ -509,9 +510,27 @@ class RecommendationService:
     def _page(
         self, user_id: str, list_id: str, kept: _KeptList, request: Request, moment: float
     ) -> dict:
-        catalog = kept.cat.catalog
         start = (request.page - 1) * request.n
-        shown = []
+        page_key = (request.page, request.n, request.explain)
+        shown = kept.pages.get(page_key)
+        if shown is None:
+            shown = self._entries(kept, request, start)
+            kept.pages[page_key] = shown
+        if request.log_exposure and self.exposures is not None and shown:
+            self.exposures.log(user_id, list_id, request.page, shown, moment)
+        return {
+            "user_id": user_id,
+            "list_id": list_id,
+            "page": request.page,
+            "model": kept.version,
+            "has_more": start + request.n < len(kept.items),
+            "items": shown,
+        }
+
+    def _entries(self, kept: _KeptList, request: Request, start: int) -> list[dict[str, Any]]:
+        """One page of a kept list with its reasons (built once per page and size)."""
+        catalog = kept.cat.catalog
+        shown: list[dict[str, Any]] = []
         page = kept.items[start : start + request.n]
         model_codes = kept.cat.to_model[np.array(page, dtype=np.int64)]
         known = model_codes >= 0
@@ -545,16 +564,7 @@ class RecommendationService:
                     else why.top_contributions(FEATURE_NAMES, terms, features)
                 )
             shown.append(entry)
-        if request.log_exposure and self.exposures is not None and shown:
-            self.exposures.log(user_id, list_id, request.page, shown, moment)
-        return {
-            "user_id": user_id,
-            "list_id": list_id,
-            "page": request.page,
-            "model": kept.version,
-            "has_more": start + request.n < len(kept.items),
-            "items": shown,
-        }
+        return shown
 
     # -- similar items -----------------------------------------------------------------
     def similar(self, item_id: str, *, n: int = 10, category: str | None = None) -> dict:
