@@ -230,7 +230,7 @@ def recommend_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Recommendations for USER_ID from the serving recommender, with reasons."""
-    from uxlift.recommend.service import Request
+    from uxlift.recommend.request import Request
 
     services = _services(_settings())
     try:

@@ -27,7 +27,6 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from uxlift.errors import InvalidInput, NotFound
 from uxlift.predict.event_log import KIND, CatalogFrame, EventLog
@@ -35,67 +34,26 @@ from uxlift.predict.live_log import LiveLog, Snapshot
 from uxlift.predict.registry import ModelRegistry
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.recommend import reasons as why
+from uxlift.recommend.catalog_state import (
+    INTERACTION_CODES,
+    CatalogState,
+    catalog_state,
+    refresh_activity,
+)
 from uxlift.recommend.postprocess import apply_boosts, insert_fresh, mmr, positional_relevance
 from uxlift.recommend.ranking_features import FEATURE_NAMES
-from uxlift.recommend.registry import INTERACTION_KINDS, TARGET
+from uxlift.recommend.registry import TARGET
+from uxlift.recommend.request import MAX_N, Request
 from uxlift.store.database import utcnow
 
 log = logging.getLogger(__name__)
-MAX_N = 100
 FRESH_SLOTS = (2, 6)
 FRESH_MIN_SIMILARITY = 0.35
 LIST_TTL_S = 15 * 60.0
 _MAX_LISTS = 2_000
 _MAX_CACHED_USERS = 20_000  # ranked lists kept for reuse until something they depend on changes
-_WEEK_S = 7 * 86_400.0
-_INTERACTION_CODES = np.array([KIND[k] for k in INTERACTION_KINDS])
 _ALS_RANK = FEATURE_NAMES.index("als_rank")
 _SIMILAR_USERS_TOP = 5  # among the user's candidates, by collaborative filtering
-
-
-@dataclass(frozen=True)
-class Request:
-    """What a caller asks for (validated here, whatever the transport)."""
-
-    n: int = 10
-    page: int = 1
-    list_id: str | None = None
-    category: str | None = None
-    price_min: float | None = None
-    price_max: float | None = None
-    exclude: tuple[str, ...] = ("purchase",)
-    diversity: float = 0.0
-    explain: bool = False
-    boosts: tuple[tuple[str, str, float], ...] = ()  # (field, value, factor)
-    log_exposure: bool = True
-
-    def check(self) -> None:
-        problems = []
-        if not 1 <= self.n <= MAX_N:
-            problems.append({"field": "n", "reason": f"1 to {MAX_N}"})
-        if self.page < 1:
-            problems.append({"field": "page", "reason": "1 or more"})
-        if not 0.0 <= self.diversity <= 1.0:
-            problems.append({"field": "diversity", "reason": "between 0 and 1"})
-        unknown = [k for k in self.exclude if k not in KIND]
-        if unknown:
-            problems.append({"field": "exclude", "reason": f"unknown event types {unknown}"})
-        if (
-            self.price_min is not None
-            and self.price_max is not None
-            and self.price_min > self.price_max
-        ):
-            problems.append({"field": "price_min", "reason": "above price_max"})
-        for field_name, _, factor in self.boosts:
-            if field_name not in ("item_id", "category", "brand") or not 0 < factor <= 100:
-                problems.append(
-                    {
-                        "field": "boosts",
-                        "reason": "field item_id|category|brand, factor in (0, 100]",
-                    }
-                )
-        if problems:
-            raise InvalidInput("invalid recommendation request", details=problems)
 
 
 @dataclass(frozen=True)
@@ -106,7 +64,7 @@ class _KeptList:
     user_key: str
     version: str
     model: Any
-    cat: _Catalogued
+    cat: CatalogState
     user_log: EventLog
     mine: np.ndarray
     sequence_model: np.ndarray
@@ -124,22 +82,6 @@ class _Loaded:
     model: Any  # RecommenderModel
 
 
-@dataclass
-class _Catalogued:
-    """Per (catalog, model): code maps, the content index, and per-snapshot activity."""
-
-    catalog: CatalogFrame
-    to_model: np.ndarray  # catalog code -> model code (-1: new item)
-    to_catalog: np.ndarray  # model code -> catalog code (-1: gone)
-    content: Any  # ContentIndex
-    version: str
-    snapshot: Snapshot | None = None
-    activity: Any = None  # ItemActivity (model codes)
-    co_bought: sp.csr_matrix | None = None
-    week_rank: np.ndarray | None = None  # per catalog item: rank in its category this week
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
 class RecommendationService:
     def __init__(
         self,
@@ -155,7 +97,7 @@ class RecommendationService:
         self._loaded: _Loaded | None = None
         self._token: tuple[int, int] | None = None
         self._swap_lock = threading.Lock()
-        self._catalogued: _Catalogued | None = None
+        self._catalogued: CatalogState | None = None
         self._lists: OrderedDict[str, _KeptList] = OrderedDict()
         self._ranked_for: OrderedDict[tuple, tuple[datetime, Snapshot, _KeptList]] = OrderedDict()
         self._lists_lock = threading.Lock()
@@ -183,52 +125,16 @@ class RecommendationService:
                 self._token = token
         return loaded
 
-    def _catalogue(self, catalog: CatalogFrame, loaded: _Loaded) -> _Catalogued:
+    def _catalogue(self, catalog: CatalogFrame, loaded: _Loaded) -> CatalogState:
         current = self._catalogued
         if current is not None and current.catalog is catalog and current.version == loaded.version:
             return current
-        to_catalog = catalog.codes(loaded.model.item_ids)
-        to_model = np.full(len(catalog), -1, dtype=np.int64)
-        known = to_catalog >= 0
-        to_model[to_catalog[known]] = np.flatnonzero(known)
-        from uxlift.recommend.content_index import ContentIndex
-
-        fresh = _Catalogued(
-            catalog, to_model, to_catalog, ContentIndex(catalog.embeddings), loaded.version
-        )
+        fresh = catalog_state(catalog, loaded.model.item_ids, loaded.version)
         self._catalogued = fresh
         return fresh
 
-    def _activity(self, cat: _Catalogued, snapshot: Snapshot) -> _Catalogued:
-        """Item activity (model codes), co-purchases and weekly category ranks, per snapshot."""
-        with cat.lock:
-            if cat.snapshot is snapshot:
-                return cat
-            full = snapshot.log
-            rows = np.flatnonzero((full.item >= 0) & np.isin(full.kind, _INTERACTION_CODES))
-            model_items = cat.to_model[full.item[rows]]
-            known = model_items >= 0
-            from uxlift.recommend.ranking_sources import ItemActivity
-
-            cat.activity = ItemActivity(
-                model_items[known], full.time[rows][known], len(cat.to_catalog)
-            )
-            bought = np.flatnonzero((full.item >= 0) & (full.kind == KIND["purchase"]))
-            P = sp.csr_matrix(
-                (np.ones(len(bought)), (full.user[bought], full.item[bought])),
-                shape=(len(full.user_keys), len(cat.catalog)),
-            )
-            P.data[:] = 1.0
-            co = (P.T @ P).tocsr()
-            co.setdiag(0)
-            co.eliminate_zeros()
-            cat.co_bought = co
-            now = full.end if len(full) else time.time()
-            recent = rows[full.time[rows] >= now - _WEEK_S]
-            week = np.bincount(full.item[recent], minlength=len(cat.catalog)).astype(float)
-            cat.week_rank = _rank_within(week, cat.catalog.category)
-            cat.snapshot = snapshot
-        return cat
+    def _activity(self, cat: CatalogState, snapshot: Snapshot) -> CatalogState:
+        return refresh_activity(cat, snapshot)
 
     # -- recommendations ---------------------------------------------------------------
     def recommend(
@@ -321,7 +227,7 @@ class RecommendationService:
     def _ranked(
         self,
         loaded: _Loaded,
-        cat: _Catalogued,
+        cat: CatalogState,
         user_log: EventLog,
         user_key: str,
         request: Request,
@@ -330,7 +236,7 @@ class RecommendationService:
         query: tuple[str, np.ndarray] | None,
     ) -> _KeptList:
         model, catalog = loaded.model, cat.catalog
-        mine = np.flatnonzero((user_log.item >= 0) & np.isin(user_log.kind, _INTERACTION_CODES))
+        mine = np.flatnonzero((user_log.item >= 0) & np.isin(user_log.kind, INTERACTION_CODES))
         sequence_catalog = np.concatenate([user_log.item[mine], context]).astype(np.int64)
         allowed = self._allowed(catalog, request, cat)
         excluded_kinds = [KIND[k] for k in request.exclude]
@@ -393,7 +299,7 @@ class RecommendationService:
         )
 
     def _matching(
-        self, cat: _Catalogued, vector: np.ndarray, allowed: np.ndarray, personal: list[int]
+        self, cat: CatalogState, vector: np.ndarray, allowed: np.ndarray, personal: list[int]
     ) -> tuple[list[int], list[int]]:
         """Items whose text matches a query, the user's own favourites among them first."""
         codes, similarity = cat.content.search(vector, 50, allowed=allowed)
@@ -404,7 +310,7 @@ class RecommendationService:
         order = np.argsort(-(similarity + 0.1 * taste), kind="stable")
         return codes[order].tolist(), codes.tolist()
 
-    def _allowed(self, catalog: CatalogFrame, request: Request, cat: _Catalogued) -> np.ndarray:
+    def _allowed(self, catalog: CatalogFrame, request: Request, cat: CatalogState) -> np.ndarray:
         allowed = np.ones(len(catalog), dtype=bool)
         if request.category is not None:
             if request.category not in cat.catalog.category_names:
@@ -418,7 +324,7 @@ class RecommendationService:
 
     def _fresh(
         self,
-        cat: _Catalogued,
+        cat: CatalogState,
         profile: np.ndarray | None,
         allowed: np.ndarray,
         sequence: np.ndarray,
@@ -440,7 +346,7 @@ class RecommendationService:
         return picked, anchors
 
     def _boost_factors(
-        self, catalog: CatalogFrame, items: np.ndarray, request: Request, cat: _Catalogued
+        self, catalog: CatalogFrame, items: np.ndarray, request: Request, cat: CatalogState
     ) -> np.ndarray:
         factors = np.ones(len(items))
         for field_name, value, factor in request.boosts:
@@ -457,7 +363,7 @@ class RecommendationService:
     def _reasons(
         self,
         model: Any,
-        cat: _Catalogued,
+        cat: CatalogState,
         user_log: EventLog,
         mine: np.ndarray,
         sequence_model: np.ndarray,
@@ -631,14 +537,3 @@ def _profile_vector(embeddings: np.ndarray, sequence: np.ndarray) -> np.ndarray 
     weights = np.exp2(-np.arange(len(recent))[::-1] / 3.0)
     vector = weights @ embeddings[recent]
     return vector if np.linalg.norm(vector) > 0 else None
-
-
-def _rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each item's rank (0 = top) among items of its group by ``values`` (ties by code)."""
-    order = np.lexsort((np.arange(len(values)), -values, groups))
-    rank = np.empty(len(values), dtype=np.int64)
-    sorted_groups = groups[order]
-    starts = np.searchsorted(sorted_groups, sorted_groups, side="left")
-    rank[order] = np.arange(len(values)) - starts
-    rank[values <= 0] = np.iinfo(np.int64).max // 2  # no activity this week: never "trending"
-    return rank

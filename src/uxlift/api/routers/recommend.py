@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
-from uxlift.recommend.service import MAX_N
-from uxlift.recommend.service import Request as RecommendationRequest
+from uxlift.recommend.request import MAX_N
+from uxlift.recommend.request import Request as RecommendationRequest
 
 router = APIRouter(prefix="/v1", tags=["recommend"])
 

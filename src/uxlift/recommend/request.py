@@ -1,0 +1,55 @@
+"""A recommendation request, validated the same way whatever the transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from uxlift.errors import InvalidInput
+from uxlift.predict.event_log import KIND
+
+MAX_N = 100
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a caller asks for (validated here, whatever the transport)."""
+
+    n: int = 10
+    page: int = 1
+    list_id: str | None = None
+    category: str | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    exclude: tuple[str, ...] = ("purchase",)
+    diversity: float = 0.0
+    explain: bool = False
+    boosts: tuple[tuple[str, str, float], ...] = ()  # (field, value, factor)
+    log_exposure: bool = True
+
+    def check(self) -> None:
+        problems = []
+        if not 1 <= self.n <= MAX_N:
+            problems.append({"field": "n", "reason": f"1 to {MAX_N}"})
+        if self.page < 1:
+            problems.append({"field": "page", "reason": "1 or more"})
+        if not 0.0 <= self.diversity <= 1.0:
+            problems.append({"field": "diversity", "reason": "between 0 and 1"})
+        unknown = [k for k in self.exclude if k not in KIND]
+        if unknown:
+            problems.append({"field": "exclude", "reason": f"unknown event types {unknown}"})
+        if (
+            self.price_min is not None
+            and self.price_max is not None
+            and self.price_min > self.price_max
+        ):
+            problems.append({"field": "price_min", "reason": "above price_max"})
+        for field_name, _, factor in self.boosts:
+            if field_name not in ("item_id", "category", "brand") or not 0 < factor <= 100:
+                problems.append(
+                    {
+                        "field": "boosts",
+                        "reason": "field item_id|category|brand, factor in (0, 100]",
+                    }
+                )
+        if problems:
+            raise InvalidInput("invalid recommendation request", details=problems)
