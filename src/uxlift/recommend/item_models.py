@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator
 
 from uxlift.errors import InvalidInput, NotFitted
 from uxlift.recommend.interactions import Interactions
+from uxlift.recommend.recency import decayed, sequence_weights
 
 MAX_DENSE_ITEMS = 40_000  # EASE inverts an items x items matrix
 
@@ -46,8 +47,7 @@ def ease_weights(X: sp.csr_matrix, l2: float) -> np.ndarray:
 def recency_weights(interactions: Interactions, half_life: float, floor: float) -> np.ndarray:
     """Per row: 2 ** (-age / half_life) + floor, age = later interactions of the same user."""
     position, length = interactions.positions()
-    age = (length - 1 - position).astype(np.float64)
-    return np.exp2(-age / half_life) + floor
+    return decayed((length - 1 - position).astype(np.float64), half_life, floor)
 
 
 class EASE(BaseEstimator):
@@ -117,8 +117,7 @@ class SequentialEASE(EASE):
     def profile(self, items: list[int] | np.ndarray, n_items: int | None = None) -> sp.csr_matrix:
         """A user vector from an item sequence, oldest first (the live path)."""
         items = np.asarray(items, dtype=np.int64)
-        age = np.arange(len(items))[::-1].astype(np.float64)
-        weights = np.exp2(-age / self.half_life) + self.floor
+        weights = sequence_weights(len(items), self.half_life, self.floor)
         n = self.n_items_ if n_items is None else n_items
         row = sp.csr_matrix((weights, (np.zeros(len(items), np.int64), items)), shape=(1, n))
         row.sum_duplicates()

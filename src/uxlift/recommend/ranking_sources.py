@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from uxlift.recommend.interactions import Interactions
 from uxlift.recommend.item_models import ease_weights, recency_weights
 from uxlift.recommend.peers import ALS, ItemKNN
+from uxlift.recommend.recency import sequence_weights
 
 _DAY = 86_400.0
 _CACHED_WINDOWS = 8
@@ -97,8 +98,7 @@ class SourceModels:
     def live_profile(self, sequence: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """(recency-weighted, binary) user rows from item codes, oldest first."""
         sequence = np.asarray(sequence, dtype=np.int64)
-        age = np.arange(len(sequence))[::-1].astype(np.float64)
-        weights = np.exp2(-age / self.half_life) + self.floor
+        weights = sequence_weights(len(sequence), self.half_life, self.floor)
         zeros = np.zeros(len(sequence), dtype=np.int64)
         recent = sp.csr_matrix((weights, (zeros, sequence)), shape=(1, self.n_items))
         recent.sum_duplicates()

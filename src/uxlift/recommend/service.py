@@ -42,6 +42,7 @@ from uxlift.recommend.catalog_state import (
 )
 from uxlift.recommend.postprocess import apply_boosts, insert_fresh, mmr, positional_relevance
 from uxlift.recommend.ranking_features import FEATURE_NAMES
+from uxlift.recommend.recency import sequence_weights
 from uxlift.recommend.registry import TARGET
 from uxlift.recommend.request import MAX_N, Request
 from uxlift.store.database import utcnow
@@ -51,6 +52,7 @@ FRESH_SLOTS = (2, 6)
 FRESH_MIN_SIMILARITY = 0.35
 LIST_TTL_S = 15 * 60.0
 _MAX_LISTS = 2_000
+_CONTENT_HALF_LIFE = 3.0  # the text profile for new items weighs recent items like the model
 _MAX_CACHED_USERS = 20_000  # ranked lists kept for reuse until something they depend on changes
 _ALS_RANK = FEATURE_NAMES.index("als_rank")
 _SIMILAR_USERS_TOP = 5  # among the user's candidates, by collaborative filtering
@@ -133,9 +135,6 @@ class RecommendationService:
         self._catalogued = fresh
         return fresh
 
-    def _activity(self, cat: CatalogState, snapshot: Snapshot) -> CatalogState:
-        return refresh_activity(cat, snapshot)
-
     # -- recommendations ---------------------------------------------------------------
     def recommend(
         self,
@@ -177,7 +176,7 @@ class RecommendationService:
                 return self._serve(user_id, replace(reused, created=moment), request, moment)
         started = utcnow()
         catalog, snapshot, user_log = self.live.user_log(user_key)
-        cat = self._activity(self._catalogue(catalog, loaded), snapshot)
+        cat = refresh_activity(self._catalogue(catalog, loaded), snapshot)
         context = catalog.codes(list(context_item_ids))
         if (context < 0).any():
             unknown = [i for i, c in zip(context_item_ids, context, strict=True) if c < 0]
@@ -534,6 +533,6 @@ def _profile_vector(embeddings: np.ndarray, sequence: np.ndarray) -> np.ndarray 
     if len(sequence) == 0:
         return None
     recent = sequence[-20:]
-    weights = np.exp2(-np.arange(len(recent))[::-1] / 3.0)
+    weights = sequence_weights(len(recent), _CONTENT_HALF_LIFE, 0.0)
     vector = weights @ embeddings[recent]
     return vector if np.linalg.norm(vector) > 0 else None

@@ -41,7 +41,6 @@ class Ranked:
     scores: np.ndarray
     features: np.ndarray
     contributions: np.ndarray | None  # (items, features + 1) log-odds-like terms, or None
-    source_scores: dict[str, np.ndarray]  # each source's full score vector for this user
 
 
 class RecommenderModel:
@@ -129,7 +128,6 @@ class RecommenderModel:
             scores=ranked[order],
             features=features[order],
             contributions=None if contributions is None else contributions[order],
-            source_scores={k: v[0] for k, v in scores.items()},
         )
 
     def anchors(self, sequence: np.ndarray, items: np.ndarray) -> np.ndarray:
