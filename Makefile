@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench-ingest bench-predict clean
+.PHONY: demo test lint format bench-ingest bench-predict bench-serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-ingest: $(STAMP)
 
 bench-predict: $(STAMP)
 	$(BIN)/python benchmarks/predict.py
+
+bench-serve: $(STAMP)
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf $(VENV) uxlift-data .pytest_cache

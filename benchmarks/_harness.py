@@ -91,6 +91,17 @@ def start_server(data_dir: Path, port: int) -> ServerProcess:
     raise RuntimeError("server did not start in 60 s")
 
 
+def wait_ready(url: str, timeout_s: float = 600.0) -> float:
+    """Wait until ``GET /readyz`` answers 200 (the active users' lists are ranked);
+    returns the seconds waited."""
+    started = time.monotonic()
+    while httpx.get(f"{url}/readyz", timeout=5).status_code != 200:
+        if time.monotonic() - started > timeout_s:
+            raise RuntimeError(f"the server was not ready after {timeout_s:.0f} s")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
 def synthetic_events(n: int, *, seed: int = 0, id_prefix: str = "e") -> pa.Table:
     """A realistic-shaped event table (ids, users, items, funnel types, times)."""
     rng = np.random.default_rng(seed)

@@ -4,13 +4,16 @@
 
 Builds a demo store with a 10,000-item catalog in a fresh data dir, trains and
 promotes the purchase predictor and the recommender, starts ``uxlift serve``
-in a subprocess and warms every model. Then, from this (separate) process:
+in a subprocess, waits until it is ready (``/readyz``: the active users' lists
+are ranked ahead; reported as ``ready_after_s``) and warms every model. Then,
+from this (separate) process:
 
-- **load:** an asyncio client sends ``GET /v1/users/{user}/recommendations``
+- **load:** an open-loop client (``_load.py``: raw HTTP/1.1 on 64 keep-alive
+  connections, like ``wrk2``) sends ``GET /v1/users/{user}/recommendations``
   for random demo users on a fixed schedule of ``--rps`` requests per second
-  (open loop: a slow answer does not slow the schedule down), for
-  ``--seconds``. Reported are p50/p95/p99 latency, measured from each
-  request's scheduled time, and the throughput achieved.
+  (a slow answer does not slow the schedule down), for ``--seconds``.
+  Reported are p50/p95/p99 latency, measured from each request's scheduled
+  time, and the throughput achieved.
 - **update to visible** (first, on a quiet server): a user views and clicks an
   item they never touched, then asks for 100 recommendations until the list
   shows it (an item explained by that click, or a changed ranking). The time
@@ -31,9 +34,11 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import SECRET, create_key, machine, start_server
+from _harness import SECRET, create_key, machine, start_server, wait_ready
+from _load import open_loop
 from uxlift.config import Settings
 from uxlift.demo.generator import generate_store
 from uxlift.demo.runner import load_directly
@@ -63,39 +68,14 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {f"p{q}_ms": round(float(np.percentile(values, q)), 2) for q in (50, 95, 99)}
 
 
-async def load(url: str, key: str, users: list[str], rps: float, seconds: float) -> dict:
+def load(url: str, key: str, users: list[str], rps: float, seconds: float) -> dict:
     rng = random.Random(0)
-    latencies: list[float] = []
-    failures = 0
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"},
-                                 timeout=30, limits=limits) as client:  # fmt: skip
-
-        async def one(user: str, due: float) -> None:
-            nonlocal failures
-            try:
-                response = await client.get(f"/v1/users/{user}/recommendations")
-            except httpx.HTTPError:
-                failures += 1
-                return
-            if response.status_code == 200:
-                latencies.append(time.perf_counter() - due)
-            else:
-                failures += 1
-
-        tasks = []
-        start = time.perf_counter()
-        total = int(rps * seconds)
-        for k in range(total):
-            due = start + k / rps
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(rng.choice(users), due)))
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start
-    return {**percentiles(latencies), "rps": round(len(latencies) / elapsed, 1),
-            "requests": total, "failed": failures}  # fmt: skip
+    paths = [f"/v1/users/{rng.choice(users)}/recommendations" for _ in range(int(rps * seconds))]
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        done = runner.run(open_loop(url, paths, rps, headers={"Authorization": f"Bearer {key}"}))
+    achieved = len(done.latencies_s) / done.elapsed_s
+    return {**percentiles(done.latencies_s), "rps": round(achieved, 1), "requests": len(paths),
+            "failed": done.failures}  # fmt: skip
 
 
 def update_to_visible(url: str, keys: dict[str, str], store, seed: int) -> dict:
@@ -178,10 +158,10 @@ def main() -> None:
         keys = {scope: create_key(data_dir, scope) for scope in ("read", "ingest")}
         server = start_server(data_dir, args.port)
         try:
+            ready_after = wait_ready(server.url)
             warm(server.url, keys["read"], store)
             visible = update_to_visible(server.url, keys, store, args.seed)
-            under_load = asyncio.run(load(server.url, keys["read"], store.users, args.rps,
-                                          args.seconds))  # fmt: skip
+            under_load = load(server.url, keys["read"], store.users, args.rps, args.seconds)
             rss = server.rss_mb()
         finally:
             server.stop()
@@ -194,6 +174,7 @@ def main() -> None:
         "update_to_visible_ms": visible["median_ms"],
         "update_to_visible": visible,
         "rss_mb": round(rss, 1),
+        "ready_after_s": round(ready_after, 1),
     }
     if args.json:
         print(json.dumps(result, indent=2))

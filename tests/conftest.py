@@ -9,6 +9,9 @@ import httpx
 import pytest
 
 from uxlift.config import Settings
+from uxlift.demo import DemoStore, generate_store
+from uxlift.demo.runner import load_directly
+from uxlift.recommend.trainer import RecommenderTrainOptions, train_recommender
 from uxlift.server import serving_in_thread
 from uxlift.services import Services, open_services
 
@@ -47,6 +50,30 @@ def keys(services: Services) -> dict[str, str]:
 def http(server_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server_url, timeout=30) as client:
         yield client
+
+
+RECOMMENDER_DEMO = {"seed": 11, "n_items": 300, "n_users": 200, "days": 21}
+
+
+@pytest.fixture(scope="session")
+def recommender_demo() -> DemoStore:
+    return generate_store(**RECOMMENDER_DEMO)
+
+
+@pytest.fixture(scope="session")
+def recommenders_dir(tmp_path_factory: pytest.TempPathFactory, recommender_demo: DemoStore) -> Path:
+    """A small demo store with two registered recommenders, neither serving yet (copy it
+    before opening: tests must not change it)."""
+    data_dir = tmp_path_factory.mktemp("recommenders") / "data"
+    services = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET),
+                             embed_in_background=False)  # fmt: skip
+    try:
+        load_directly(services, recommender_demo)
+        for evaluate in (True, False):
+            train_recommender(services, RecommenderTrainOptions(promote="none", evaluate=evaluate))
+    finally:
+        services.close()
+    return data_dir
 
 
 def auth(key: str) -> dict[str, str]:

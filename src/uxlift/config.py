@@ -44,6 +44,14 @@ class Settings(BaseSettings):
         default=2_000.0, gt=0, description="Requests per second per key."
     )
     rate_limit_burst: int = Field(default=4_000, ge=1)
+    warm_lists: int = Field(
+        default=5_000,
+        ge=0,
+        description=(
+            "How many of the most recently active users get their recommendations ranked "
+            "ahead of their requests (0: rank only when asked)."
+        ),
+    )
     db_memory_limit: str = "1GB"
     encoder: str = Field(
         default="minilm",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from uxlift.api.auth import require
 from uxlift.api.ratelimit import RateLimiter
 from uxlift.errors import RateLimited
 
-PUBLIC_PATHS = {"/healthz"}
+PUBLIC_PATHS = {"/healthz", "/readyz"}
 
 
 def _required_scope(app_route: object) -> str | None:
@@ -79,6 +80,14 @@ def test_healthz_is_public(http: httpx.Client) -> None:
     response = http.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_readyz_is_public_and_ready_once_lists_are_ranked(http: httpx.Client) -> None:
+    deadline = time.monotonic() + 30  # no recommender yet: the first pass has nothing to do
+    while (response := http.get("/readyz")).status_code == 503 and time.monotonic() < deadline:
+        assert response.json()["status"] == "warming"
+        time.sleep(0.05)
+    assert response.status_code == 200 and response.json() == {"status": "ready"}
 
 
 def test_revoked_key_is_refused(http: httpx.Client, keys: dict[str, str]) -> None:

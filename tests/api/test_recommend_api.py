@@ -15,33 +15,19 @@ import pytest
 
 from tests.conftest import TEST_SECRET, auth
 from uxlift.config import Settings
-from uxlift.demo import DemoStore, generate_store
-from uxlift.demo.runner import load_directly
-from uxlift.recommend.trainer import RecommenderTrainOptions, train_recommender
+from uxlift.demo import DemoStore
 from uxlift.server import serving_in_thread
 from uxlift.services import Services, open_services
 
-SMALL = {"seed": 11, "n_items": 300, "n_users": 200, "days": 21}
+
+@pytest.fixture(scope="module")
+def demo(recommender_demo: DemoStore) -> DemoStore:
+    return recommender_demo
 
 
 @pytest.fixture(scope="module")
-def demo() -> DemoStore:
-    return generate_store(**SMALL)
-
-
-@pytest.fixture(scope="module")
-def trained_dir(tmp_path_factory: pytest.TempPathFactory, demo: DemoStore) -> Path:
-    """The small demo store with two registered recommenders, neither serving yet."""
-    data_dir = tmp_path_factory.mktemp("recommenders") / "data"
-    services = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET),
-                             embed_in_background=False)  # fmt: skip
-    try:
-        load_directly(services, demo)
-        for evaluate in (True, False):
-            train_recommender(services, RecommenderTrainOptions(promote="none", evaluate=evaluate))
-    finally:
-        services.close()
-    return data_dir
+def trained_dir(recommenders_dir: Path) -> Path:
+    return recommenders_dir
 
 
 @pytest.fixture
@@ -98,6 +84,18 @@ def test_lists_have_reasons_skip_purchases_and_are_logged_as_exposures(live, dem
     )
     assert logged == 50
     assert httpx.get(f"{url}/v1/users/{user}/recommendations").status_code == 401
+
+
+def test_the_server_is_ready_once_active_users_lists_are_ranked(live, demo) -> None:
+    services, url, _ = live
+    deadline = time.monotonic() + 60
+    while (answer := httpx.get(f"{url}/readyz")).status_code == 503:
+        assert time.monotonic() < deadline, "never ready"
+        time.sleep(0.05)
+    assert answer.json() == {"status": "ready"}
+    ranked = {signature[0] for signature in services.recommendations._ranked_for}
+    active = {services.pseudonymizer.user_key(e["user_id"]) for e in demo.events}
+    assert len(ranked & active) >= min(len(active), services.settings.warm_lists) * 0.9
 
 
 def test_after_a_click_items_like_it_rise(live, demo) -> None:

@@ -48,3 +48,46 @@ def test_mean_ndcg_counts_only_users_with_a_relevant_candidate() -> None:
 def test_too_few_candidates_are_refused() -> None:
     with pytest.raises(InvalidInput, match="candidates"):
         RankedRecommender(candidates=5).fit(TRAIN)
+
+
+def _sparse_row(n: int, items: np.ndarray, weights: np.ndarray):
+    import scipy.sparse as sp
+
+    row = sp.csr_matrix((weights, (np.zeros(len(items), np.int64), items)), shape=(1, n))
+    row.sum_duplicates()
+    return row.astype(np.float32)
+
+
+def test_live_scores_equal_the_sparse_products(model) -> None:
+    from uxlift.recommend.recency import sequence_weights
+
+    sources = model.sources_.models
+    rng = np.random.default_rng(5)
+    for length in (1, 3, 17):
+        sequence = rng.integers(0, TRAIN.n_items, length)  # repeats included
+        weights = sequence_weights(length, sources.half_life, sources.floor)
+        recent = _sparse_row(TRAIN.n_items, sequence, weights)
+        whole = recent.copy()
+        whole.data[:] = 1.0
+        distinct = np.unique(sequence)
+        expected = sources.scores(recent, whole, sources.live_als_vector(distinct))
+        live = sources.live_scores(sequence)
+        for name, values in expected.items():
+            np.testing.assert_allclose(live[name], values, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_anchors_name_the_history_item_that_pulls_hardest(model) -> None:
+    from uxlift.recommend.serving_model import RecommenderModel
+
+    serving = RecommenderModel.from_ranker(model, tuple(str(i) for i in range(TRAIN.n_items)))
+    sources = serving.sources
+    sequence = np.array([3, 9, 3, 40, 41])
+    items = np.arange(TRAIN.n_items)
+    anchors = serving.anchors(sequence, items)
+    distinct, weights = sources.live_weights(sequence)
+    pull = weights[:, None] * sources.weights[distinct].toarray()
+    for item in items:
+        if pull[:, item].max() > 0:
+            assert anchors[item] == distinct[np.argmax(pull[:, item])]
+        else:
+            assert anchors[item] == -1

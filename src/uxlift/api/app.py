@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from uxlift import __version__
@@ -11,6 +14,7 @@ from uxlift.api.limits import BodyLimitMiddleware
 from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
 from uxlift.api.ratelimit import RateLimiter
 from uxlift.api.routers import events, items, keys, predict, recommend, stats, system, text, users
+from uxlift.recommend.warming import ListWarmer
 from uxlift.services import Services
 from uxlift.web import routes as web_routes
 
@@ -27,9 +31,26 @@ API_ROUTERS = (
 )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background work that lives as long as the server: lists ranked ahead."""
+    settings = app.state.services.settings
+    warmer = None
+    if settings.warm_lists > 0:
+        warmer = ListWarmer(app.state.services.recommendations, users=settings.warm_lists)
+        warmer.start()
+    app.state.warmer = warmer
+    try:
+        yield
+    finally:
+        if warmer is not None:
+            warmer.stop()
+
+
 def create_app(services: Services) -> FastAPI:
     """Build the app around already-open services (the caller owns their lifetime)."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="uxlift",
         version=__version__,
         description=(
@@ -42,6 +63,7 @@ def create_app(services: Services) -> FastAPI:
     )
     settings = services.settings
     app.state.services = services
+    app.state.warmer = None  # set while serving when lists are ranked ahead
     app.state.metrics = ApiMetrics()
     app.state.rate_limiter = RateLimiter(
         rate=settings.rate_limit_per_s, burst=settings.rate_limit_burst

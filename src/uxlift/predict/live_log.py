@@ -16,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from uxlift.predict.event_log import CatalogFrame, EventLog
+from uxlift.predict.event_log import KIND, CatalogFrame, EventLog
 from uxlift.predict.event_source import load_catalog, log_from_table
 from uxlift.predict.item_features import ItemStats, item_stats
 from uxlift.predict.user_history import UserHistory
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 class Snapshot:
     """What the server keeps of the log: item aggregates and every user's events."""
 
-    n_items: int
+    item_ids: tuple[str, ...]  # the catalog its item codes refer to
     stats: ItemStats
     history: UserHistory
     log: EventLog  # the whole log as of the snapshot (item activity for recommendations)
@@ -56,6 +57,8 @@ class LiveLog:
         self._refreshing = False
         self._notes_lock = threading.Lock()
         self._stored_at: dict[str, datetime] = {}  # user key -> when events last committed
+        self._news: dict[str, list[pa.Table]] = {}  # user key -> rows stored since
+        self._matched: tuple[Snapshot, CatalogFrame] | None = None
         self._snapshot_listeners: list[Callable[[Snapshot], None]] = []
 
     def add_snapshot_listener(self, listener: Callable[[Snapshot], None]) -> None:
@@ -79,28 +82,34 @@ class LiveLog:
     # -- users --------------------------------------------------------------------
     def events_stored(self, batch: pa.Table) -> None:
         """Ingestion listener (after commit): these users have events a snapshot taken
-        before now may lack. Exposures (what the server itself showed) are not news: they
-        reach memory with the next snapshot, so serving a list never makes the next one
-        read the store."""
-        now = utcnow()
+        before now may lack; their rows are kept until a snapshot holds them. Exposures
+        (what the server itself showed) are not news: they reach memory with the next
+        snapshot, so serving a list never changes what the next one reads."""
         acted = batch.filter(pc.not_equal(batch.column("type"), "exposure"))
+        if acted.num_rows == 0:
+            return
+        acted = rows.as_log_rows(acted).sort_by("user_key")
+        keys = acted.column("user_key").to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        stops = np.r_[starts[1:], len(keys)]
+        now = utcnow()
         with self._notes_lock:
-            for key in acted.column("user_key").unique().to_pylist():
+            for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+                key = str(keys[start])
                 self._stored_at[key] = now
+                self._news.setdefault(key, []).append(acted.slice(start, stop - start))
 
     def last_stored(self, user_key: str) -> datetime | None:
         """When this user's latest own events were stored (None: not since the snapshot)."""
         with self._notes_lock:
             return self._stored_at.get(user_key)
 
-    def has_news(self, user_key: str, snapshot: Snapshot) -> bool:
-        with self._notes_lock:
-            noted = self._stored_at.get(user_key)
-        return noted is not None and noted >= snapshot.history.taken_at
-
     def forget_user(self, user_key: str) -> None:
         """Erasure listener: the user's events leave memory now, their trace in item
         aggregates with the next refresh (started at once)."""
+        with self._notes_lock:
+            self._news.pop(user_key, None)
+            self._stored_at.pop(user_key, None)
         snapshot = self._snapshot
         if snapshot is not None:
             snapshot.history.forget(user_key)
@@ -110,10 +119,26 @@ class LiveLog:
         """The catalog, the snapshot and this user's events up to now."""
         catalog = self.catalog()
         snapshot = self.snapshot(catalog)
-        user_log = snapshot.history.user_log(
-            self.store, catalog, user_key, changed=self.has_news(user_key, snapshot)
-        )
-        return catalog, snapshot, user_log
+        return catalog, snapshot, self.events_of(user_key, catalog, snapshot)
+
+    def events_of(self, user_key: str, catalog: CatalogFrame, snapshot: Snapshot) -> EventLog:
+        """This user's events up to now: the snapshot's and those stored since."""
+        with self._notes_lock:
+            news = list(self._news.get(user_key, ()))
+        return snapshot.history.user_log(catalog, user_key, news)
+
+    def active_users(self, limit: int) -> list[str]:
+        """Keys of the ``limit`` users whose own latest events are newest (exposures are
+        not the user's doing), newest first, as of the snapshot."""
+        snapshot = self.snapshot(self.catalog())
+        events = snapshot.log
+        acted = events.kind != KIND["exposure"]
+        last = np.full(len(events.user_keys), -np.inf)
+        np.maximum.at(last, events.user[acted], events.time[acted])
+        order = np.argsort(-last, kind="stable")
+        order = order[np.isfinite(last[order])]
+        keys = (events.user_keys[i] for i in order.tolist())
+        return [k for k in keys if snapshot.history.knows(k)][:limit]
 
     # -- snapshot -----------------------------------------------------------------
     def current_snapshot(self) -> Snapshot | None:
@@ -122,9 +147,9 @@ class LiveLog:
 
     def snapshot(self, catalog: CatalogFrame) -> Snapshot:
         snapshot = self._snapshot
-        if snapshot is None or snapshot.n_items != len(catalog):
+        if snapshot is None or not self._codes_match(snapshot, catalog):
             with self._data_lock:
-                if self._snapshot is None or self._snapshot.n_items != len(catalog):
+                if self._snapshot is None or not self._codes_match(self._snapshot, catalog):
                     self._install(self._take_snapshot(catalog))
                 snapshot = self._snapshot
         elif time.monotonic() - self._snapshot_at > self.stats_ttl_s and not self._refreshing:
@@ -135,6 +160,19 @@ class LiveLog:
         assert snapshot is not None
         return snapshot
 
+    def _codes_match(self, snapshot: Snapshot, catalog: CatalogFrame) -> bool:
+        """Whether the snapshot's item codes mean the same items in ``catalog`` (checked
+        once per catalog load)."""
+        matched = self._matched
+        if snapshot.item_ids is catalog.item_ids or (
+            matched is not None and matched[0] is snapshot and matched[1] is catalog
+        ):
+            return True
+        if snapshot.item_ids != catalog.item_ids:
+            return False
+        self._matched = (snapshot, catalog)
+        return True
+
     def _take_snapshot(self, catalog: CatalogFrame) -> Snapshot:
         tokenize("中文")  # load the Chinese dictionary here, not in some request
         started = utcnow()
@@ -142,15 +180,16 @@ class LiveLog:
         full = log_from_table(table, catalog)
         now = max(time.time(), full.end if len(full) else 0.0)
         self._snapshot_at = time.monotonic()
-        return Snapshot(len(catalog), item_stats(full, len(catalog), now),
-                        UserHistory(table, started), full)  # fmt: skip
+        return Snapshot(catalog.item_ids, item_stats(full, len(catalog), now),
+                        UserHistory(table, started, full), full)  # fmt: skip
 
     def _install(self, snapshot: Snapshot) -> None:
         """Serve from ``snapshot``; notes of commits before it began are now covered."""
         self._snapshot = snapshot
         taken = snapshot.history.taken_at
-        with self._notes_lock:
+        with self._notes_lock:  # users with nothing stored since it began: covered
             self._stored_at = {k: t for k, t in self._stored_at.items() if t >= taken}
+            self._news = {k: v for k, v in self._news.items() if k in self._stored_at}
         for listener in self._snapshot_listeners:
             listener(snapshot)
 

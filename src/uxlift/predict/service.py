@@ -105,9 +105,7 @@ class PredictionService:
             )
         user_key = self.pseudonymizer.user_key(user_id)
         snapshot = self.live.snapshot(catalog)
-        user_log = snapshot.history.user_log(
-            self.store, catalog, user_key, changed=self.live.has_news(user_key, snapshot)
-        )
+        user_log = self.live.events_of(user_key, catalog, snapshot)
         moment = time.time() if now is None else float(now)
         code = user_log.user_index.get(user_key, -1)
         queries = queries_at(user_log, code, codes[known], moment)

@@ -7,6 +7,11 @@ happen on a background thread so a request never waits for the store, and
 lists served within a quarter of a second go into one write (a write costs
 about the same for ten rows or a thousand). A flush (tests, shutdown) waits
 for what is queued.
+
+A request only queues what it showed; the writer builds the rows column by
+column. Every value is the server's own (list ids, positions, catalog item ids),
+so no client text reaches these rows and there is nothing to redact; the user
+id is pseudonymized like any other.
 """
 
 from __future__ import annotations
@@ -15,10 +20,15 @@ import logging
 import queue
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from uxlift.events.schema import EventIn
+import orjson
+import pyarrow as pa
+
+from uxlift.events.columnar_build import event_keys
+from uxlift.store.events import EVENT_ARROW_SCHEMA
 
 log = logging.getLogger(__name__)
 SURFACE = "recommendations"
@@ -26,33 +36,66 @@ WRITE_INTERVAL_S = 0.25  # exposures reach the log within about this long
 _MAX_ROWS = 10_000
 
 
+@dataclass(frozen=True)
+class ShownList:
+    """One page as a user saw it."""
+
+    user_id: str
+    list_id: str
+    page: int
+    items: tuple[tuple[str, int], ...]  # (item id, position)
+    moment: float
+
+
+def exposure_table(shown: list[ShownList], user_keys: list[str], received: datetime) -> pa.Table:
+    """Exposure events in storage form: one row per shown item (``user_keys`` aligned
+    with ``shown``)."""
+    ids, users, items, times, properties = [], [], [], [], []
+    for entry, user_key in zip(shown, user_keys, strict=True):
+        when = datetime.fromtimestamp(entry.moment, UTC).replace(tzinfo=None)
+        for item_id, position in entry.items:
+            ids.append(f"exposure-{entry.list_id}-{position}")
+            users.append(user_key)
+            items.append(item_id)
+            times.append(when)
+            properties.append(
+                orjson.dumps({"list_id": entry.list_id, "page": entry.page,
+                              "position": position, "surface": SURFACE}).decode()
+            )  # fmt: skip
+    n = len(ids)
+    id_array = pa.array(ids, pa.string())
+    columns = {
+        "event_key": event_keys(id_array),
+        "event_id": id_array,
+        "user_key": pa.array(users, pa.string()),
+        "item_id": pa.array(items, pa.string()),
+        "type": pa.array(["exposure"] * n, pa.string()),
+        "value": pa.nulls(n, pa.float64()),
+        "text": pa.nulls(n, pa.string()),
+        "session_id": pa.nulls(n, pa.string()),
+        "ts": pa.array(times, pa.timestamp("us")),
+        "properties": pa.array(properties, pa.string()),
+        "received_at": pa.array([received] * n, pa.timestamp("us")),
+    }
+    return pa.table(columns, schema=EVENT_ARROW_SCHEMA)
+
+
 class ExposureLog:
     def __init__(self, ingestor: Any) -> None:
         self.ingestor = ingestor
-        self._queue: queue.Queue[list[EventIn] | None] = queue.Queue()
+        self._queue: queue.Queue[ShownList | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="exposures", daemon=True)
         self._worker.start()
 
     def log(self, user_id: str, list_id: str, page: int, shown: list[dict], moment: float) -> None:
-        # Built here from values the server made, so they skip the validation that
-        # guards what clients send; privacy (pseudonymized user, redacted strings) applies.
-        when = datetime.fromtimestamp(moment, UTC)
-        self._queue.put([
-            EventIn.model_construct(
-                event_id=f"exposure-{list_id}-{entry['position']}", user_id=user_id,
-                item_id=entry["item_id"], type="exposure", value=None, text=None,
-                session_id=None, timestamp=when,
-                properties={"list_id": list_id, "page": page, "position": entry["position"],
-                            "surface": SURFACE},
-            )
-            for entry in shown
-        ])  # fmt: skip
+        items = tuple((entry["item_id"], entry["position"]) for entry in shown)
+        self._queue.put(ShownList(user_id, list_id, page, items, moment))
 
     def _run(self) -> None:
         while True:
             batches = [self._queue.get()]
             deadline = time.monotonic() + WRITE_INTERVAL_S
-            rows = len(batches[0] or [])
+            rows = len(batches[0].items) if batches[0] is not None else 0
             # A write costs about the same for 10 rows or 1,000: gather for a moment.
             while rows < _MAX_ROWS and batches[-1] is not None:
                 remaining = deadline - time.monotonic()
@@ -63,18 +106,20 @@ class ExposureLog:
                 except queue.Empty:
                     break
                 batches.append(batch)
-                rows += len(batch or [])
-            self._write([row for batch in batches if batch is not None for row in batch])
+                rows += len(batch.items) if batch is not None else 0
+            self._write([batch for batch in batches if batch is not None])
             for _ in batches:
                 self._queue.task_done()
             if batches[-1] is None:
                 return
 
-    def _write(self, rows: list[EventIn]) -> None:
-        if not rows:
+    def _write(self, shown: list[ShownList]) -> None:
+        if not shown:
             return
         try:
-            self.ingestor.store_events(rows)
+            keys = self.ingestor.pseudonymizer.user_keys([s.user_id for s in shown])
+            received = datetime.now(UTC).replace(tzinfo=None)
+            self.ingestor.store_table(exposure_table(shown, keys, received))
         except Exception:
             log.exception("storing exposure events failed")
 

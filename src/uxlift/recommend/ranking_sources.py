@@ -95,34 +95,53 @@ class SourceModels:
     def knn_similarity(knn: ItemKNN) -> sp.csr_matrix:
         return sp.csr_matrix(knn.model_.similarity, dtype=np.float32)
 
-    def live_profile(self, sequence: np.ndarray) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """(recency-weighted, binary) user rows from item codes, oldest first."""
+    def live_weights(self, sequence: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct items, their summed recency weights) of one user's sequence (item
+        codes, oldest first): the nonzeros of that user's recency-weighted row."""
         sequence = np.asarray(sequence, dtype=np.int64)
+        items, inverse = np.unique(sequence, return_inverse=True)
         weights = sequence_weights(len(sequence), self.half_life, self.floor)
-        zeros = np.zeros(len(sequence), dtype=np.int64)
-        recent = sp.csr_matrix((weights, (zeros, sequence)), shape=(1, self.n_items))
-        recent.sum_duplicates()
-        whole = recent.copy()
-        whole.data[:] = 1.0
-        return recent.astype(np.float32), whole.astype(np.float32)
+        summed = np.bincount(inverse.reshape(-1), weights=weights, minlength=len(items))
+        return items, summed.astype(np.float32)
 
-    def live_als_vector(self, whole: sp.csr_matrix) -> np.ndarray:
-        """ALS user factors solved for a user vector the model was not fitted on.
+    def live_scores(self, sequence: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`scores` for one user given by their sequence (rows of shape (1, n)),
+        summing the few matrix rows it touches instead of a sparse product."""
+        items, weights = self.live_weights(sequence)
+        owner, offsets = row_entries(self.weights, items)
+        columns, values = self.weights.indices[offsets], self.weights.data[offsets]
+        als = self.live_als_vector(items)
+        return {
+            "sequential": _summed(columns, values * weights[owner], self.n_items),
+            "ease": _summed(columns, values, self.n_items),
+            "als": np.asarray(als @ self.als.model_.item_factors.T, dtype=np.float64),
+            "knn": _row_sum(self.similarity, items, weights),
+        }
+
+    def live_als_vector(self, items: np.ndarray) -> np.ndarray:
+        """ALS user factors solved for a user the model was not fitted on, who touched
+        the distinct ``items``.
 
         For binary rows (confidence 1, implicit's default alpha) ALS's normal
         equations reduce to u = (Y'Y + reg I)^-1 sum of the user's item factors:
         one cached 64x64 matrix, instead of a solve per request.
         """
         model = self.als.model_
-        if model.alpha == 1.0 and np.all(whole.data == 1.0):
+        if len(items) == 0:
+            return np.zeros((1, model.factors), np.float32)
+        if model.alpha == 1.0:
             solve = self.__dict__.get("_als_solve")
             if solve is None:
                 Y = np.asarray(model.item_factors, dtype=np.float64)
                 solve = np.linalg.inv(Y.T @ Y + model.regularization * np.eye(Y.shape[1]))
                 self.__dict__["_als_solve"] = solve
-            summed = np.asarray(model.item_factors[whole.indices], dtype=np.float64).sum(axis=0)
+            summed = np.asarray(model.item_factors[items], dtype=np.float64).sum(axis=0)
             return (solve @ summed).astype(np.float32).reshape(1, -1)
-        return np.asarray(model.recalculate_user(0, sp.csr_matrix(whole))).reshape(1, -1)
+        row = sp.csr_matrix(
+            (np.ones(len(items), np.float32), (np.zeros(len(items), np.int64), items)),
+            shape=(1, self.n_items),
+        )
+        return np.asarray(model.recalculate_user(0, row)).reshape(1, -1)
 
     def scores(
         self, recent: sp.csr_matrix, whole: sp.csr_matrix, als_users: np.ndarray
@@ -226,6 +245,29 @@ class RankingSources:
                 )
             )
         return Candidates(users, items, features)
+
+
+def row_entries(matrix: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(position in ``rows``, offset into ``matrix.indices``/``data``) of every stored
+    entry of the given rows."""
+    starts = matrix.indptr[rows]
+    lengths = matrix.indptr[rows + 1] - starts
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    first = np.cumsum(lengths) - lengths
+    return owner, starts[owner] + np.arange(int(lengths.sum())) - first[owner]
+
+
+def _row_sum(matrix: sp.csr_matrix, rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum_k weights[k] * matrix[rows[k]], dense, of shape (1, n) (float32 products, as
+    the sparse product computes them, summed in float64)."""
+    owner, offsets = row_entries(matrix, rows)
+    return _summed(matrix.indices[offsets], matrix.data[offsets] * weights[owner], matrix.shape[1])
+
+
+def _summed(columns: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Values summed per column, as one dense float64 row of shape (1, n)."""
+    summed = np.bincount(columns, weights=values, minlength=n)
+    return summed.astype(np.float64, copy=False)[None, :]  # an empty sum comes back as ints
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

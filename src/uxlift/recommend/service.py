@@ -30,7 +30,7 @@ import numpy as np
 
 from uxlift.errors import InvalidInput, NotFound
 from uxlift.predict.event_log import KIND, CatalogFrame, EventLog
-from uxlift.predict.live_log import LiveLog, Snapshot
+from uxlift.predict.live_log import LiveLog
 from uxlift.predict.registry import ModelRegistry
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.recommend import reasons as why
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 FRESH_SLOTS = (2, 6)
 FRESH_MIN_SIMILARITY = 0.35
 LIST_TTL_S = 15 * 60.0
+REUSE_S = 5 * 60.0  # a user's ranked list is served again for this long unless they act
 _MAX_LISTS = 2_000
 _CONTENT_HALF_LIFE = 3.0  # the text profile for new items weighs recent items like the model
 _MAX_CACHED_USERS = 20_000  # ranked lists kept for reuse until something they depend on changes
@@ -101,8 +102,8 @@ class RecommendationService:
         self._swap_lock = threading.Lock()
         self._catalogued: CatalogState | None = None
         self._lists: OrderedDict[str, _KeptList] = OrderedDict()
-        self._ranked_for: OrderedDict[tuple, tuple[datetime, Snapshot, _KeptList]] = OrderedDict()
-        self._lists_lock = threading.Lock()
+        self._ranked_for: OrderedDict[tuple, tuple[datetime, float, _KeptList]] = OrderedDict()
+        self._lists_lock = threading.RLock()
 
     # -- model and catalog ----------------------------------------------------------
     def model(self) -> _Loaded:
@@ -160,21 +161,44 @@ class RecommendationService:
                 return self._page(user_id, request.list_id, kept, request, moment)
         loaded = self.model()
         cacheable = not context_item_ids and query is None
-        signature = (
-            user_key,
-            request.category,
-            request.price_min,
-            request.price_max,
-            request.exclude,
-            request.diversity,
-            request.explain,
-            request.boosts,
-        )
+        signature = _signature(user_key, request)
         if cacheable:
-            reused = self._reusable(signature, loaded.version)
+            reused = self._reusable(signature, loaded.version, REUSE_S)
             if reused is not None:
                 return self._serve(user_id, replace(reused, created=moment), request, moment)
         started = utcnow()
+        kept = self._new_list(loaded, user_key, request, moment, context_item_ids, query)
+        if cacheable:
+            self._keep(signature, started, kept)
+        return self._serve(user_id, kept, request, moment)
+
+    def warm(self, user_key: str) -> bool:
+        """Rank the default list of a user (by key) ahead of their request, with its
+        first page, unless a fresh one is kept; True if it ranked one. Nothing is
+        logged: nobody has seen the list yet."""
+        loaded = self.model()
+        request = Request()
+        signature = _signature(user_key, request)
+        if self._reusable(signature, loaded.version, REUSE_S / 2) is not None:
+            return False
+        started = utcnow()
+        kept = self._new_list(loaded, user_key, request, time.time(), (), None)
+        kept.pages[_page_key(request)] = self._entries(kept, request, 0)
+        snapshot = self.live.current_snapshot()
+        with self._lists_lock:  # erasure forgets the user's events first, then lists
+            if snapshot is not None and snapshot.history.knows(user_key):
+                self._keep(signature, started, kept)
+        return True
+
+    def _new_list(
+        self,
+        loaded: _Loaded,
+        user_key: str,
+        request: Request,
+        moment: float,
+        context_item_ids: tuple[str, ...],
+        query: tuple[str, np.ndarray] | None,
+    ) -> _KeptList:
         catalog, snapshot, user_log = self.live.user_log(user_key)
         cat = refresh_activity(self._catalogue(catalog, loaded), snapshot)
         context = catalog.codes(list(context_item_ids))
@@ -184,13 +208,15 @@ class RecommendationService:
                 f"no item {unknown[0]!r} in the catalog",
                 details=[{"field": "item_id", "reason": "not in the catalog"}],
             )
-        kept = self._ranked(loaded, cat, user_log, user_key, request, moment, context, query)
-        if cacheable:
-            with self._lists_lock:
-                self._ranked_for[signature] = (started, snapshot, kept)
-                while len(self._ranked_for) > _MAX_CACHED_USERS:
-                    self._ranked_for.popitem(last=False)
-        return self._serve(user_id, kept, request, moment)
+        return self._ranked(loaded, cat, user_log, user_key, request, moment, context, query)
+
+    def _keep(self, signature: tuple, started: datetime, kept: _KeptList) -> None:
+        """Keep a list ranked from the user's events as of ``started`` for reuse."""
+        with self._lists_lock:
+            self._ranked_for[signature] = (started, time.monotonic(), kept)
+            self._ranked_for.move_to_end(signature)
+            while len(self._ranked_for) > _MAX_CACHED_USERS:
+                self._ranked_for.popitem(last=False)
 
     def _serve(self, user_id: str, kept: _KeptList, request: Request, moment: float) -> dict:
         """Keep ``kept`` under a new list id (paging, exposures) and return its page."""
@@ -201,17 +227,18 @@ class RecommendationService:
                 self._lists.popitem(last=False)
         return self._page(user_id, list_id, kept, request, moment)
 
-    def _reusable(self, signature: tuple, version: str) -> _KeptList | None:
+    def _reusable(self, signature: tuple, version: str, max_age_s: float) -> _KeptList | None:
         """The list ranked for the same user and request, if nothing it depends on changed:
-        the model, the catalog, the snapshot, or the user's own events since."""
+        the model, the catalog, or the user's own events since. What everyone else did
+        (item activity) may be up to ``max_age_s`` older than the snapshot."""
         with self._lists_lock:
             cached = self._ranked_for.get(signature)
         if cached is None:
             return None
-        ranked_at, snapshot, kept = cached
+        ranked_at, ranked_clock, kept = cached
         stored = self.live.last_stored(signature[0])
         if (kept.version != version or kept.cat.catalog is not self.live.catalog()
-                or snapshot is not self.live.current_snapshot()
+                or time.monotonic() - ranked_clock > max_age_s
                 or (stored is not None and stored >= ranked_at)):  # fmt: skip
             return None
         return kept
@@ -367,6 +394,7 @@ class RecommendationService:
         mine: np.ndarray,
         sequence_model: np.ndarray,
         item: int,
+        touched: np.ndarray,
         *,
         anchor_model: int = -1,
         fresh_anchor: int | None = None,
@@ -387,7 +415,7 @@ class RecommendationService:
             co = cat.co_bought
             lo, hi = co.indptr[item], co.indptr[item + 1]
             partners, counts = co.indices[lo:hi], co.data[lo:hi]
-            hit = np.isin(partners, history)
+            hit = touched[partners]
             if hit.any():
                 partner = int(partners[hit][np.argmax(counts[hit])])
                 out.append(why.bought_with(catalog.item_ids[partner], catalog.titles[partner]))
@@ -416,7 +444,7 @@ class RecommendationService:
         self, user_id: str, list_id: str, kept: _KeptList, request: Request, moment: float
     ) -> dict:
         start = (request.page - 1) * request.n
-        page_key = (request.page, request.n, request.explain)
+        page_key = _page_key(request)
         shown = kept.pages.get(page_key)
         if shown is None:
             shown = self._entries(kept, request, start)
@@ -441,6 +469,8 @@ class RecommendationService:
         known = model_codes >= 0
         anchors = np.full(len(page), -1, dtype=np.int64)
         anchors[known] = kept.model.anchors(kept.sequence_model, model_codes[known])
+        touched = np.zeros(len(catalog), dtype=bool)  # the user's own items
+        touched[kept.user_log.item[kept.mine]] = True
         for offset, code in enumerate(page):
             reasons = self._reasons(
                 kept.model,
@@ -449,6 +479,7 @@ class RecommendationService:
                 kept.mine,
                 kept.sequence_model,
                 code,
+                touched,
                 anchor_model=int(anchors[offset]),
                 fresh_anchor=kept.anchors.get(code),
                 features=kept.extras.get(code, (None, None))[1],
@@ -520,6 +551,16 @@ class RecommendationService:
         with self._lists_lock:
             self._lists.clear()
             self._ranked_for.clear()
+
+
+def _signature(user_key: str, request: Request) -> tuple:
+    """What a kept list is reused for: the same user asking the same thing."""
+    return (user_key, request.category, request.price_min, request.price_max, request.exclude,
+            request.diversity, request.explain, request.boosts)  # fmt: skip
+
+
+def _page_key(request: Request) -> tuple[int, int, bool]:
+    return (request.page, request.n, request.explain)
 
 
 def _verb(kinds: np.ndarray) -> str:

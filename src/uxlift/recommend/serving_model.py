@@ -27,6 +27,7 @@ from uxlift.recommend.ranking_sources import (
     SourceModels,
     candidate_features,
     pick_candidates,
+    row_entries,
 )
 
 _FORMAT = "uxlift-recommender/1"
@@ -93,13 +94,7 @@ class RecommenderModel:
         """Rank candidates for a user whose items (model codes, oldest first) are
         ``sequence``; ``blocked`` (bool per model item) never appears."""
         sequence = np.asarray(sequence, dtype=np.int64)
-        recent, whole = self.sources.live_profile(sequence)
-        als = (
-            self.sources.live_als_vector(whole)
-            if len(sequence)
-            else np.zeros((1, self.sources.als.model_.factors), np.float32)
-        )
-        scores = self.sources.scores(recent, whole, als)
+        scores = self.sources.live_scores(sequence)
         cold = len(sequence) == 0
         if cold:  # nothing to go on yet: what is popular this week leads
             week = activity.counts(visit - WEEK_S, visit + 1.0)
@@ -137,9 +132,15 @@ class RecommenderModel:
         out = np.full(len(items), -1, dtype=np.int64)
         if len(sequence) == 0 or len(items) == 0:
             return out
-        recent, _ = self.sources.live_profile(sequence)
-        rows = recent.indices
-        pull = recent.data[:, None] * self.sources.weights[rows][:, items].toarray()
+        rows, weights = self.sources.live_weights(sequence)
+        where = np.full(self.n_items, -1, dtype=np.int64)
+        where[items] = np.arange(len(items))
+        matrix = self.sources.weights
+        owner, offsets = row_entries(matrix, rows)
+        column = where[matrix.indices[offsets]]
+        hit = column >= 0
+        pull = np.zeros((len(rows), len(items)))
+        pull[owner[hit], column[hit]] = weights[owner[hit]] * matrix.data[offsets[hit]]
         best = pull.argmax(axis=0)
         strong = pull[best, np.arange(len(items))] > 0
         out[strong] = rows[best[strong]]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _EVENT_COLUMNS = (
     "SELECT event_key, user_key, item_id, type, epoch_us(ts) AS ts_us, session_id, value, "
@@ -32,6 +33,22 @@ def event_log_table(
     return cur.sql(
         f"{_EVENT_COLUMNS} {where} ORDER BY ts, event_key", params=params
     ).to_arrow_table()
+
+
+def as_log_rows(stored: pa.Table) -> pa.Table:
+    """Rows as the events table stores them, in the shape :func:`event_log_table`
+    returns (what in-memory logs append without reading the store back)."""
+    search = pc.equal(stored.column("type"), "search")
+    return pa.table({
+        "event_key": stored.column("event_key"),
+        "user_key": stored.column("user_key"),
+        "item_id": stored.column("item_id"),
+        "type": stored.column("type"),
+        "ts_us": stored.column("ts").cast(pa.int64()),
+        "session_id": stored.column("session_id"),
+        "value": stored.column("value"),
+        "text": pc.if_else(search, stored.column("text"), pa.scalar(None, pa.string())),
+    })  # fmt: skip
 
 
 def user_event_table(

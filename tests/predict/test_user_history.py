@@ -1,0 +1,81 @@
+"""A user's events from the server's snapshot equal what the store holds for them,
+and events stored since the snapshot began are read too."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from uxlift.demo import generate_store
+from uxlift.demo.runner import load_directly
+from uxlift.predict.event_log import EventLog
+from uxlift.predict.event_source import log_from_table
+from uxlift.services import Services
+from uxlift.store import behaviour as rows
+
+
+def _same(a: EventLog, b: EventLog) -> None:
+    assert a.user_keys == b.user_keys
+    for name in ("user", "item", "kind", "time", "session"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    np.testing.assert_array_equal(np.isnan(a.value), np.isnan(b.value))
+    np.testing.assert_array_equal(np.nan_to_num(a.value), np.nan_to_num(b.value))
+    assert list(a.text) == list(b.text)
+
+
+def test_snapshot_cut_equals_the_store_and_news_is_read(services: Services) -> None:
+    store = generate_store(seed=3, n_items=120, n_users=40, days=10)
+    load_directly(services, store)
+    live = services.live
+    catalog = live.catalog()
+    for user in store.users[:15]:
+        key = services.pseudonymizer.user_key(user)
+        _, _, from_memory = live.user_log(key)
+        from_store = log_from_table(rows.user_event_table(services.store.cursor(), key), catalog)
+        assert len(from_memory) > 0
+        _same(from_memory, from_store)
+
+    user = store.users[0]
+    key = services.pseudonymizer.user_key(user)
+    before = len(live.user_log(key)[2])
+    item = store.items[0]["item_id"]
+    services.events.ingest([{"user_id": user, "item_id": item, "type": "click",
+                             "timestamp": time.time()}])  # fmt: skip
+    after = live.user_log(key)[2]
+    assert len(after) == before + 1 and after.item[-1] == catalog.item_index[item]
+    _same(after, log_from_table(rows.user_event_table(services.store.cursor(), key), catalog))
+    services.events.ingest([{"user_id": user, "item_id": item, "type": "search", "text": "lamp",
+                             "session_id": "s-9", "timestamp": time.time()}])  # fmt: skip
+    again = live.user_log(key)[2]
+    assert len(again) == before + 2 and again.text[-1] == "lamp"
+    _same(again, log_from_table(rows.user_event_table(services.store.cursor(), key), catalog))
+
+
+def test_an_unknown_user_has_an_empty_log_and_an_erased_one_leaves_memory(
+    services: Services,
+) -> None:
+    store = generate_store(seed=4, n_items=80, n_users=20, days=7)
+    load_directly(services, store)
+    live = services.live
+    assert len(live.user_log(services.pseudonymizer.user_key("nobody"))[2]) == 0
+    key = services.pseudonymizer.user_key(store.users[1])
+    assert len(live.user_log(key)[2]) > 0
+    live.current_snapshot().history.forget(key)
+    assert len(live.user_log(key)[2]) == 0
+
+
+def test_news_counts_once_after_a_new_snapshot_holds_it(services: Services) -> None:
+    store = generate_store(seed=5, n_items=60, n_users=10, days=5)
+    load_directly(services, store)
+    live = services.live
+    user = store.users[2]
+    key = services.pseudonymizer.user_key(user)
+    before = len(live.user_log(key)[2])
+    services.events.ingest([{"user_id": user, "item_id": store.items[3]["item_id"],
+                             "type": "purchase", "timestamp": time.time()}])  # fmt: skip
+    catalog = live.catalog()
+    live._install(live._take_snapshot(catalog))  # the refresh the server runs every minute
+    after = live.user_log(key)[2]
+    assert len(after) == before + 1
+    _same(after, log_from_table(rows.user_event_table(services.store.cursor(), key), catalog))
