@@ -177,6 +177,23 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
         typer.echo(f"confusion matrix: {report['confusion_png']}")
 
 
+def _item_vectors(texts: list[str], *, progress: bool, batch: int = 256):
+    """Text embeddings of the items (the configured encoder), for the content source."""
+    import numpy as np
+    from tqdm import tqdm
+
+    from uxlift.config import Settings
+    from uxlift.text.encoders import encoder_from_spec
+
+    settings = Settings.from_env()
+    encoder = encoder_from_spec(settings.encoder, models_dir=settings.models_dir)
+    parts = []
+    for start in tqdm(range(0, len(texts), batch), desc="item texts", disable=not progress,
+                      leave=False):  # fmt: skip
+        parts.append(encoder.encode(texts[start : start + batch]))
+    return np.vstack(parts)
+
+
 @evaluate_app.command("recommender")
 @cli_errors
 def evaluate_recommender_cmd(
@@ -232,9 +249,13 @@ def evaluate_recommender_cmd(
         bar.set_postfix_str(f"{name} done")
         bar.update(1)
 
+    vectors = None
+    if "uxlift" in chosen and any(data.item_texts):
+        vectors = _item_vectors(data.item_texts, progress=progress and not as_json)
     report = benchmark_recommenders(
-        data, systems={name: available[name] for name in chosen}, progress=step
-    )
+        data, systems={name: available[name] for name in chosen}, progress=step,
+        item_vectors=vectors,
+    )  # fmt: skip
     bar.close()
     if as_json:
         _emit(report, True)

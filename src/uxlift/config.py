@@ -52,6 +52,14 @@ class Settings(BaseSettings):
             "ahead of their requests (0: rank only when asked)."
         ),
     )
+    retrain_every_h: float = Field(
+        default=0.0,
+        ge=0,
+        description=(
+            "Retrain the recommender in the background this often, in hours, when new item "
+            "events came (0: only with 'uxlift train recommender')."
+        ),
+    )
     db_memory_limit: str = "1GB"
     encoder: str = Field(
         default="minilm",

@@ -3,30 +3,19 @@ again, never stale after the user's own event, and never kept for an erased user
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_SECRET
-from uxlift.config import Settings
 from uxlift.demo import DemoStore
 from uxlift.recommend.request import Request
 from uxlift.recommend.warming import ListWarmer
-from uxlift.services import Services, open_services
+from uxlift.services import Services
 
 
 @pytest.fixture
-def services(recommenders_dir: Path, tmp_path: Path) -> Iterator[Services]:
-    data_dir = tmp_path / "data"
-    shutil.copytree(recommenders_dir, data_dir)
-    opened = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET, warm_lists=0),
-                           embed_in_background=False)  # fmt: skip
-    opened.recommendations.registry.promote("recommendations-0001")
-    yield opened
-    opened.close()
+def services(serving) -> Services:
+    return serving("recommendations-0001")
 
 
 def _last_active(demo: DemoStore, n: int) -> list[str]:

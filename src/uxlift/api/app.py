@@ -14,6 +14,7 @@ from uxlift.api.limits import BodyLimitMiddleware
 from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
 from uxlift.api.ratelimit import RateLimiter
 from uxlift.api.routers import events, items, keys, predict, recommend, stats, system, text, users
+from uxlift.recommend.retraining import RetrainScheduler
 from uxlift.recommend.warming import ListWarmer
 from uxlift.services import Services
 from uxlift.web import routes as web_routes
@@ -33,18 +34,26 @@ API_ROUTERS = (
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background work that lives as long as the server: lists ranked ahead."""
-    settings = app.state.services.settings
+    """Background work that lives as long as the server: lists ranked ahead, and
+    scheduled retraining."""
+    services = app.state.services
+    settings = services.settings
+    workers: list[ListWarmer | RetrainScheduler] = []
     warmer = None
     if settings.warm_lists > 0:
-        warmer = ListWarmer(app.state.services.recommendations, users=settings.warm_lists)
-        warmer.start()
+        warmer = ListWarmer(services.recommendations, users=settings.warm_lists)
+        workers.append(warmer)
+    if settings.retrain_every_h > 0:
+        workers.append(RetrainScheduler(services.recommendations, settings.data_dir,
+                                        every_s=settings.retrain_every_h * 3600))  # fmt: skip
     app.state.warmer = warmer
+    for worker in workers:
+        worker.start()
     try:
         yield
     finally:
-        if warmer is not None:
-            warmer.stop()
+        for worker in workers:
+            worker.stop()
 
 
 def create_app(services: Services) -> FastAPI:

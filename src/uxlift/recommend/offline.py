@@ -34,11 +34,17 @@ def uxlift_recommender() -> RankedRecommender:
 
 
 def evaluate_ranking(
-    model: Any, train: Interactions, test: Interactions, *, k: int = K
+    model: Any,
+    train: Interactions,
+    test: Interactions,
+    *,
+    k: int = K,
+    fit_params: dict[str, Any] | None = None,
 ) -> dict[str, float | int]:
-    """Fit on ``train``; rank for every user with held-out items; the metrics."""
+    """Fit on ``train`` (with ``fit_params``); rank for every user with held-out items;
+    the metrics."""
     started = time.perf_counter()
-    model.fit(train)
+    model.fit(train, **(fit_params or {}))
     fit_seconds = time.perf_counter() - started
     seen = train.seen()
     users = np.unique(test.user)
@@ -61,10 +67,13 @@ def benchmark_recommenders(
     k: int = K,
     systems: dict[str, Any] | None = None,
     progress: Callable[[str], None] | None = None,
+    item_vectors: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Split ``data`` by the protocol and evaluate uxlift beside every peer.
 
     ``progress`` is called with each system's name once it is done.
+    ``item_vectors`` (text embeddings of the catalog's items) feed uxlift's content
+    source; the peers use interactions only.
     """
     train, test = holdout_split(data.interactions)
     if len(test) == 0:
@@ -72,7 +81,10 @@ def benchmark_recommenders(
     systems = systems or {"uxlift": uxlift_recommender(), **benchmark_peers()}
     results: dict[str, Any] = {}
     for name, model in systems.items():
-        results[name] = evaluate_ranking(model, train, test, k=k)
+        content = (
+            {"item_vectors": item_vectors} if name == "uxlift" and item_vectors is not None else {}
+        )
+        results[name] = evaluate_ranking(model, train, test, k=k, fit_params=content)
         if progress is not None:
             progress(name)
         logger.info("%s: ndcg@%d %.4f", name, k, results[name][f"ndcg@{k}"])

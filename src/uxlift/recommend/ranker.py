@@ -4,8 +4,12 @@ Fitting has two stages, both inside the training data:
 
 1. The last ``validation_share`` of each user's training interactions is set
    aside. The sources are fitted on the rest; each user's candidates are
-   labelled by whether they are among the set-aside items. A lambdarank model
-   learns to order them (NDCG@10, early-stopped on half of those users).
+   labelled by whether they are among the set-aside items. The users are cut
+   into two halves, and two lambdarank models learn to order them (NDCG@10),
+   each on one half and early-stopped on the other. Ranking averages both:
+   every user's labels are used, and the variance of one split is halved (on
+   MovieLens, three seeds gave NDCG@10 0.1637-0.1687 with two models against
+   0.1534-0.1689 with one).
 2. The sources are fitted again on all training interactions, to rank with.
 
 All hyperparameters are fixed defaults: nothing is tuned per dataset.
@@ -61,9 +65,10 @@ class RankedRecommender(BaseEstimator):
         self.min_child_samples = min_child_samples
         self.random_state = random_state
 
-    def _sources(self, train: Interactions) -> RankingSources:
+    def _sources(self, train: Interactions, item_vectors: np.ndarray | None) -> RankingSources:
         return RankingSources(
             train,
+            item_vectors=item_vectors,
             l2=self.l2,
             neighbours=self.neighbours,
             half_life=self.half_life,
@@ -81,7 +86,9 @@ class RankedRecommender(BaseEstimator):
             for i in range(0, len(users), step)
         ]
 
-    def fit(self, train: Interactions) -> RankedRecommender:
+    def fit(self, train: Interactions, item_vectors: np.ndarray | None = None) -> RankedRecommender:
+        """``item_vectors``: text embeddings, one row per catalog item (the content
+        source; without them it scores nothing)."""
         if self.candidates < 10 or self.extra_candidates < 0:
             raise InvalidInput("candidates must be at least 10 and extra_candidates >= 0")
         fit_part, held = holdout_split(train, share=self.validation_share, min_interactions=2)
@@ -89,33 +96,41 @@ class RankedRecommender(BaseEstimator):
             raise InvalidInput("too few interactions per user to train the ranker")
         users = np.unique(held.user)
         truth = np.split(held.item, np.flatnonzero(np.diff(held.user)) + 1)
-        batches = self.candidate_sets(self._sources(fit_part), users)
+        batches = self.candidate_sets(self._sources(fit_part, item_vectors), users)
         items = [c for batch in batches for c in batch.items]
         features = [f for batch in batches for f in batch.features]
         labels = [np.isin(c, t).astype(np.float64) for c, t in zip(items, truth, strict=True)]
-        self.booster_, checked = self._train_ranker(features, labels)
-        # Keep the ranker only if it orders the check users' candidates better than the
-        # sequential source alone does (small or odd data can leave it worse).
-        ranker_ndcg = _mean_ndcg(
-            [self._predict(features[i]) for i in checked], [labels[i] for i in checked]
-        )
-        source_ndcg = _mean_ndcg(
-            [features[i][:, _SEQUENTIAL] for i in checked], [labels[i] for i in checked]
-        )
+        # Text similarity helps where descriptions say what users want and adds noise where
+        # they do not: the content features are kept only if rankers scored out of fold
+        # order the candidates better with them than without.
+        self.boosters_, out_of_fold = self._train_rankers(_without_content(features), labels)
+        self.uses_content_ = False
+        ranker_ndcg = _mean_ndcg(out_of_fold, labels)
+        if item_vectors is not None:
+            boosters, with_text = self._train_rankers(features, labels)
+            content_ndcg = _mean_ndcg(with_text, labels)
+            if content_ndcg > ranker_ndcg:
+                self.boosters_, ranker_ndcg, self.uses_content_ = boosters, content_ndcg, True
+        # Keep the ranker only if, on users each model did not learn from, it orders the
+        # candidates better than the sequential source alone does (small or odd data can
+        # leave it worse).
+        source_ndcg = _mean_ndcg([f[:, _SEQUENTIAL] for f in features], labels)
         self.validation_ = {
             "ranker_ndcg@10": round(ranker_ndcg, 4),
             "sequential_ndcg@10": round(source_ndcg, 4),
+            "uses_content": self.uses_content_,
         }
         self.uses_ranker_ = ranker_ndcg > source_ndcg
-        self.sources_ = self._sources(train)
+        self.sources_ = self._sources(train, item_vectors)
         self.n_items_ = train.n_items
         self.feature_names_ = FEATURE_NAMES
         return self
 
-    def _train_ranker(
+    def _train_rankers(
         self, features: list[np.ndarray], labels: list[np.ndarray]
-    ) -> tuple[Any, np.ndarray]:
-        """The early-stopped booster and the users (indices) it was checked on."""
+    ) -> tuple[list[Any], list[np.ndarray]]:
+        """Two boosters, each fitted on one half of the users and early-stopped on the
+        other, and every user's scores from the booster that did not learn from them."""
         import lightgbm as lgb
 
         order = np.random.default_rng(self.random_state).permutation(len(features))
@@ -130,7 +145,6 @@ class RankedRecommender(BaseEstimator):
                 reference=reference,
             )
 
-        train_set = dataset(parts[0])
         params = {
             "objective": "lambdarank",
             "metric": "ndcg",
@@ -148,20 +162,32 @@ class RankedRecommender(BaseEstimator):
             "num_threads": 2,
             "verbosity": -1,
         }
-        booster = lgb.train(
-            params,
-            train_set,
-            num_boost_round=self.n_estimators,
-            valid_sets=[dataset(parts[1], train_set)],
-            callbacks=[lgb.early_stopping(50, verbose=False)],
-        )
-        return booster, parts[1]
+        boosters = []
+        out_of_fold: list[np.ndarray] = [np.zeros(0)] * len(features)
+        for learn, check in (parts, parts[::-1]):
+            train_set = dataset(learn)
+            booster = lgb.train(
+                params,
+                train_set,
+                num_boost_round=self.n_estimators,
+                valid_sets=[dataset(check, train_set)],
+                callbacks=[lgb.early_stopping(50, verbose=False)],
+            )
+            boosters.append(booster)
+            for i in check.tolist():
+                out_of_fold[i] = booster.predict(features[i], num_iteration=booster.best_iteration)
+        return boosters, out_of_fold
 
     def _predict(self, features: np.ndarray) -> np.ndarray:
-        return self.booster_.predict(features, num_iteration=self.booster_.best_iteration or None)
+        if not self.uses_content_:
+            features = _without_content(features)
+        return np.mean(
+            [b.predict(features, num_iteration=b.best_iteration or None) for b in self.boosters_],
+            axis=0,
+        )
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "booster_"):
+        if not hasattr(self, "boosters_"):
             raise NotFitted("RankedRecommender is not fitted")
 
     def score(self, users: np.ndarray) -> np.ndarray:
@@ -180,6 +206,18 @@ class RankedRecommender(BaseEstimator):
                     )
                 row += 1
         return out
+
+
+_CONTENT = [FEATURE_NAMES.index(n) for n in ("content_score", "content_rank")]
+
+
+def _without_content(features: Any) -> Any:
+    """Feature rows with the content columns zeroed (what a ranker without text sees)."""
+    if isinstance(features, list):
+        return [_without_content(f) for f in features]
+    blank = features.copy()
+    blank[:, _CONTENT] = 0.0
+    return blank
 
 
 def _mean_ndcg(scores: list[np.ndarray], labels: list[np.ndarray], k: int = 10) -> float:

@@ -23,14 +23,17 @@ from uxlift.predict.tree_shap import TreeShapTable
 from uxlift.recommend.ranker import RankedRecommender
 from uxlift.recommend.ranking_features import FEATURE_NAMES
 from uxlift.recommend.ranking_sources import (
+    EXACT_CONTENT_MAX,
     ItemActivity,
     SourceModels,
     candidate_features,
     pick_candidates,
     row_entries,
+    trending_scores,
 )
 
-_FORMAT = "uxlift-recommender/1"
+_CONTENT = [FEATURE_NAMES.index(n) for n in ("content_score", "content_rank")]
+_FORMAT = "uxlift-recommender/2"  # 2: co-visitation, trending and content sources
 WEEK_S = 7 * 86_400.0
 
 
@@ -49,20 +52,22 @@ class RecommenderModel:
         self,
         item_ids: tuple[str, ...],
         sources: SourceModels,
-        booster: Any,
+        boosters: list[Any],
         *,
         uses_ranker: bool,
+        uses_content: bool = False,
         candidates: int,
         extra_candidates: int,
     ) -> None:
         self.item_ids = tuple(item_ids)
         self.item_index = {item: i for i, item in enumerate(self.item_ids)}
         self.sources = sources
-        self.booster = booster
+        self.boosters = list(boosters)  # the ranker's score: their mean
         self.uses_ranker = uses_ranker
+        self.uses_content = uses_content
         self.candidates = candidates
         self.extra_candidates = extra_candidates
-        self.explainer = TreeShapTable.from_booster(booster) if booster is not None else None
+        self.explainers = [TreeShapTable.from_booster(b) for b in self.boosters]
 
     @classmethod
     def from_ranker(cls, ranker: RankedRecommender, item_ids: tuple[str, ...]) -> RecommenderModel:
@@ -72,8 +77,9 @@ class RecommenderModel:
         return cls(
             item_ids,
             ranker.sources_.models,
-            ranker.booster_,
+            ranker.boosters_,
             uses_ranker=bool(ranker.uses_ranker_),
+            uses_content=bool(ranker.uses_content_),
             candidates=ranker.candidates,
             extra_candidates=ranker.extra_candidates,
         )
@@ -95,6 +101,7 @@ class RecommenderModel:
         ``sequence``; ``blocked`` (bool per model item) never appears."""
         sequence = np.asarray(sequence, dtype=np.int64)
         scores = self.sources.live_scores(sequence)
+        scores["trending"] = trending_scores(activity, visit)
         cold = len(sequence) == 0
         if cold:  # nothing to go on yet: what is popular this week leads
             week = activity.counts(visit - WEEK_S, visit + 1.0)
@@ -103,18 +110,23 @@ class RecommenderModel:
             for matrix in scores.values():
                 matrix[0, blocked] = -np.inf
         items = pick_candidates(scores, 0, self.candidates, self.extra_candidates)
+        if self.sources.n_items > EXACT_CONTENT_MAX:  # an ANN pick: score candidates exactly
+            distinct, weights = self.sources.live_weights(sequence)
+            profile, _ = self.sources.live_content(distinct, weights)
+            self.sources.fill_content(scores["content"], profile, items)
         features = candidate_features(scores, 0, items, activity, visit, len(sequence))
         contributions = None
+        if not self.uses_content:  # the ranker learned without text: it sees none
+            features[:, _CONTENT] = 0.0
         if self.uses_ranker and len(items) and not cold:
-            if explain:
-                contributions = (
-                    self.explainer.contributions(features)
-                    if self.explainer is not None
-                    else self.booster.predict(features, pred_contrib=True, num_threads=1)
-                )
+            if explain:  # SHAP terms are linear in the model: those of the mean, averaged
+                contributions = np.mean([self._contributions(b, e, features) for b, e in
+                                         zip(self.boosters, self.explainers, strict=True)],
+                                        axis=0)  # fmt: skip
                 ranked = contributions.sum(axis=1)
             else:  # one thread: a request's hundred rows gain nothing from a pool
-                ranked = self.booster.predict(features, num_threads=1)
+                ranked = np.mean([b.predict(features, num_threads=1) for b in self.boosters],
+                                 axis=0)  # fmt: skip
         else:
             ranked = features[:, FEATURE_NAMES.index("sequential_score")].astype(np.float64)
         order = np.argsort(-ranked, kind="stable")
@@ -124,6 +136,12 @@ class RecommenderModel:
             features=features[order],
             contributions=None if contributions is None else contributions[order],
         )
+
+    @staticmethod
+    def _contributions(booster: Any, explainer: TreeShapTable | None, rows: np.ndarray):
+        if explainer is not None:
+            return explainer.contributions(rows)
+        return booster.predict(rows, pred_contrib=True, num_threads=1)
 
     def anchors(self, sequence: np.ndarray, items: np.ndarray) -> np.ndarray:
         """For each of ``items``: the model code of the item in ``sequence`` that pulls it
@@ -152,17 +170,22 @@ class RecommenderModel:
         folder.mkdir(parents=True, exist_ok=True)
         sp.save_npz(folder / "ease_rows.npz", self.sources.weights)
         sp.save_npz(folder / "knn.npz", self.sources.similarity)
+        sp.save_npz(folder / "covisits.npz", self.sources.covisits)
+        if self.sources.item_vectors is not None:
+            np.save(folder / "content.npy", self.sources.item_vectors)
         self.sources.als.model_.save(str(folder / "als.npz"))
-        if self.booster is not None:
-            self.booster.save_model(str(folder / "ranker.txt"))
+        for k, booster in enumerate(self.boosters):
+            booster.save_model(str(folder / f"ranker-{k}.txt"))
         meta = {
             "format": _FORMAT,
             "item_ids": list(self.item_ids),
             "uses_ranker": self.uses_ranker,
+            "uses_content": self.uses_content,
             "candidates": self.candidates,
             "extra_candidates": self.extra_candidates,
             "half_life": self.sources.half_life,
             "floor": self.sources.floor,
+            "rankers": len(self.boosters),
         }
         (folder / "recommender.json").write_text(json.dumps(meta), encoding="utf-8")
 
@@ -176,23 +199,34 @@ class RecommenderModel:
         folder = Path(folder)
         meta = json.loads((folder / "recommender.json").read_text(encoding="utf-8"))
         if meta.get("format") != _FORMAT:
-            raise InvalidInput(f"{folder} does not hold a uxlift recommender")
+            found = meta.get("format")
+            raise InvalidInput(
+                f"{folder} holds a recommender saved as {found!r}, this uxlift reads {_FORMAT!r}: "
+                "train a new one with 'uxlift train recommender'"
+                if isinstance(found, str) and found.startswith("uxlift-recommender/")
+                else f"{folder} does not hold a uxlift recommender"
+            )
         sources = SourceModels.__new__(SourceModels)
         sources.n_items = len(meta["item_ids"])
         sources.half_life, sources.floor = meta["half_life"], meta["floor"]
         sources.weights = sp.load_npz(folder / "ease_rows.npz").tocsr()
         sources.similarity = sp.load_npz(folder / "knn.npz").tocsr()
+        sources.covisits = sp.load_npz(folder / "covisits.npz").tocsr()
+        content = folder / "content.npy"
+        sources.item_vectors = np.load(content) if content.is_file() else None
         als = ALS()
         als.model_ = AlternatingLeastSquares.load(str(folder / "als.npz"))
         als.n_items_ = sources.n_items
         sources.als = als
-        ranker = folder / "ranker.txt"
-        booster = lgb.Booster(model_file=str(ranker)) if ranker.is_file() else None
+        boosters = [
+            lgb.Booster(model_file=str(folder / f"ranker-{k}.txt")) for k in range(meta["rankers"])
+        ]
         return cls(
             tuple(meta["item_ids"]),
             sources,
-            booster,
+            boosters,
             uses_ranker=meta["uses_ranker"],
+            uses_content=meta["uses_content"],
             candidates=meta["candidates"],
             extra_candidates=meta["extra_candidates"],
         )

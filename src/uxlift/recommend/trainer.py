@@ -31,7 +31,8 @@ from uxlift.recommend.registry import INTERACTION_KINDS, TARGET, recommender_reg
 from uxlift.recommend.serving_model import RecommenderModel
 
 log = logging.getLogger(__name__)
-PROMOTE_CHOICES = ("auto", "always", "none")  # auto: only when nothing serves yet
+# auto: only when nothing serves yet; checked: when it beats popularity on the holdout
+PROMOTE_CHOICES = ("auto", "always", "none", "checked")
 
 
 @dataclass
@@ -68,21 +69,42 @@ def train_recommender(services: Any, options: RecommenderTrainOptions) -> dict[s
     if not len(catalog):
         raise InvalidInput("the catalog is empty: upsert items before training")
     data = interactions_of(load_event_log(services.store, catalog), catalog)
+    registry = recommender_registry_for(services.settings.data_dir)
+    return fit_and_register(data, catalog.encoder_id, registry, options,
+                            item_vectors=catalog.embeddings)  # fmt: skip
+
+
+def fit_and_register(
+    data: Interactions,
+    encoder_id: str,
+    registry: ModelRegistry,
+    options: RecommenderTrainOptions,
+    *,
+    item_vectors: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Fit on ``data`` (its items are the catalog; ``item_vectors`` their text
+    embeddings, row-aligned), register, maybe promote."""
+    if options.promote not in PROMOTE_CHOICES:
+        raise InvalidInput(f"promote must be one of {list(PROMOTE_CHOICES)}")
     if len(np.unique(data.user)) < 2 or len(data) < 10:
         raise InvalidInput("too few item events to learn recommendations from")
     params = dict(options.params or {})
     metrics: dict[str, Any] = {}
-    if options.evaluate:
+    if options.evaluate or options.promote == "checked":
         train, test = holdout_split(data)
         if len(test):
+            content = {"item_vectors": item_vectors} if item_vectors is not None else None
             for name, model in [
                 ("uxlift", RankedRecommender(**params)),
                 ("ease", EASE()),
                 ("popularity", Popularity()),
             ]:
-                metrics[name] = evaluate_ranking(model, train, test)
-    ranker = RankedRecommender(**params).fit(data)
-    model = RecommenderModel.from_ranker(ranker, catalog.item_ids)
+                metrics[name] = evaluate_ranking(
+                    model, train, test, fit_params=content if name == "uxlift" else None
+                )
+    ranker = RankedRecommender(**params).fit(data, item_vectors=item_vectors)
+    item_ids = tuple(str(i) for i in data.item_ids.tolist())
+    model = RecommenderModel.from_ranker(ranker, item_ids)
     card = ModelCard(
         version="",
         target=TARGET,
@@ -93,16 +115,15 @@ def train_recommender(services: Any, options: RecommenderTrainOptions) -> dict[s
             "start": _iso(float(data.time.min())),
             "end": _iso(float(data.time.max())),
         },
-        encoder_id=catalog.encoder_id,
+        encoder_id=encoder_id,
         feature_names=list(FEATURE_NAMES),
         metrics={"offline": metrics, "validation": ranker.validation_},
         examples={
             "interactions": len(data),
             "users": len(np.unique(data.user)),
-            "items": len(catalog),
+            "items": len(item_ids),
         },
     )
-    registry = recommender_registry_for(services.settings.data_dir)
     card = registry.register(card, model.save)
     promoted = _maybe_promote(registry, card, options.promote)
     return {"model": card.to_dict(), "promoted": promoted}
@@ -113,5 +134,12 @@ def _maybe_promote(registry: ModelRegistry, card: ModelCard, how: str) -> bool:
         return False
     if how == "auto" and registry.serving(TARGET) is not None:
         return False
+    if how == "checked":
+        offline = card.metrics.get("offline", {})
+        ours, popular = (offline.get(n, {}).get("ndcg@10") for n in ("uxlift", "popularity"))
+        if ours is None or popular is None or ours < popular:
+            log.warning("%s ranks the holdout below popularity: not promoted",
+                        card.version)  # fmt: skip
+            return False
     registry.promote(card.version)
     return True
