@@ -126,6 +126,30 @@ class BM25:
         self._check_fitted()
         return self.transform([query])[0]
 
+    def pair_scores(self, queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
+        """The score of each query against its own document (one per pair), with the
+        fitted statistics (idf, average length); the documents need not be indexed."""
+        self._check_fitted()
+        if isinstance(queries, str) or isinstance(documents, str):
+            raise InvalidInput("pair_scores expects two sequences of texts")
+        if len(queries) != len(documents):
+            raise InvalidInput("pair_scores needs one document per query")
+        tokenized = [self._tokenize(doc) for doc in documents]
+        rows, cols = [], []
+        for row, tokens in enumerate(tokenized):
+            known = [self.vocabulary_[t] for t in tokens if t in self.vocabulary_]
+            rows.extend([row] * len(known))
+            cols.extend(known)
+        shape = (len(documents), len(self.vocabulary_))
+        tf = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+        tf.sum_duplicates()
+        lengths = np.array([len(t) for t in tokenized], dtype=np.float64)
+        lengths = lengths / self.avgdl_ if self.avgdl_ > 0 else lengths
+        norm = self.k1 * (1.0 - self.b + self.b * lengths)
+        row_of = np.repeat(np.arange(len(documents)), np.diff(tf.indptr))
+        tf.data = self.idf_[tf.indices] * tf.data * (self.k1 + 1.0) / (tf.data + norm[row_of])
+        return np.asarray(self._query_matrix(queries).multiply(tf).sum(axis=1)).ravel()
+
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """The ``k`` best matching documents as (index, score), best first.
 

@@ -1,0 +1,1 @@
+"""The customer-service assistant: understanding, retrieval, answers and hand-off."""
