@@ -59,19 +59,26 @@ class QuestionMatcher:
         return np.column_stack([lexical, dense, lexical * dense])
 
     def fit(self, a: Sequence[str], b: Sequence[str], same: Sequence[int]) -> QuestionMatcher:
+        return self.fit_features(self.features(a, b), same)
+
+    def fit_features(self, features: np.ndarray, same: Sequence[int]) -> QuestionMatcher:
+        """Fit on pairs already described by :meth:`features`."""
         from sklearn.linear_model import LogisticRegression
 
         labels = np.asarray(same, dtype=np.int64)
-        if len(labels) != len(a) or set(np.unique(labels).tolist()) != {0, 1}:
+        if len(labels) != len(features) or set(np.unique(labels).tolist()) != {0, 1}:
             raise InvalidInput("need one 0/1 label per pair, with both labels present")
-        self.model_ = LogisticRegression(C=self.c, max_iter=1000).fit(self.features(a, b), labels)
+        self.model_ = LogisticRegression(C=self.c, max_iter=1000).fit(features, labels)
         return self
 
     def predict_proba(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
         """P(same meaning) per pair."""
+        return self.proba_from_features(self.features(a, b))
+
+    def proba_from_features(self, features: np.ndarray) -> np.ndarray:
         if not hasattr(self, "model_"):
             raise NotFitted("QuestionMatcher is not fitted")
-        return self.model_.predict_proba(self.features(a, b))[:, 1]
+        return self.model_.predict_proba(features)[:, 1]
 
 
 def _check_pairs(a: Sequence[str], b: Sequence[str]) -> None:
