@@ -83,6 +83,8 @@ def test_live_scores_equal_the_sparse_products(model) -> None:
         expected = sources.scores(recent, whole, sources.live_als_vector(distinct))
         live = sources.live_scores(sequence)
         assert set(live) == set(expected) - {"trending"}  # trending comes from item activity
+        everything = np.arange(TRAIN.n_items)
+        sources.fill_content(live["content"], sequence, everything)  # candidates only, live
         for name, values in live.items():
             np.testing.assert_allclose(values, expected[name], rtol=1e-5, atol=1e-6, err_msg=name)
 
@@ -126,8 +128,8 @@ def test_a_saved_serving_model_ranks_and_explains_as_it_did_in_memory(model, tmp
     np.testing.assert_allclose(np.sort(plain.scores), np.sort(after.scores), atol=1e-6)
 
 
-def test_content_scores_rate_items_described_like_the_recent_ones(model, monkeypatch) -> None:
-    from uxlift.recommend import ranking_sources, serving_model
+def test_content_scores_rate_items_described_like_the_recent_ones(model) -> None:
+    from uxlift.recommend import serving_model
     from uxlift.recommend.ranking_sources import ItemActivity, unit_rows
 
     serving = serving_model.RecommenderModel.from_ranker(
@@ -141,14 +143,10 @@ def test_content_scores_rate_items_described_like_the_recent_ones(model, monkeyp
     in_group = exact.features[np.isin(exact.items, np.arange(43, 48)), column]
     elsewhere = exact.features[exact.items >= 48, column]
     assert len(in_group) and in_group.min() > elsewhere.max()  # the rest of group 5 reads alike
-    for limit in (0,):  # every catalog "large": the nearest come from the ANN index
-        monkeypatch.setattr(ranking_sources, "EXACT_CONTENT_MAX", limit)
-        monkeypatch.setattr(serving_model, "EXACT_CONTENT_MAX", limit)
-        approximate = serving.rank(sequence, visit=float(TRAIN.time.max()), activity=activity)
-        weights = serving.sources.live_weights(sequence)[1]
-        profile = unit_rows((weights @ unit_rows(VECTORS)[sequence])[None, :])[0]
-        expected = unit_rows(VECTORS)[approximate.items] @ profile
-        np.testing.assert_allclose(approximate.features[:, column], expected, atol=1e-5)
+    weights = serving.sources.live_weights(sequence)[1]
+    profile = unit_rows((weights @ unit_rows(VECTORS)[sequence])[None, :])[0]
+    expected = unit_rows(VECTORS)[exact.items] @ profile
+    np.testing.assert_allclose(exact.features[:, column], expected, atol=1e-5)
 
 
 def test_item_vectors_must_match_the_catalog() -> None:

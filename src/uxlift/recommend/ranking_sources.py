@@ -10,10 +10,9 @@ Five sources are fitted on the same interactions (:class:`SourceModels`):
   sessions, recent sessions weighing more (:mod:`uxlift.recommend.covisitation`);
 
 - content, when item text vectors are given: how close an item's text is to
-  the recency-weighted mean of the user's items' texts (exact cosine; past
-  :data:`EXACT_CONTENT_MAX` items, a live user's nearest come from a usearch
-  index and only the candidates are scored exactly). It describes candidates
-  but does not add any;
+  the recency-weighted mean of the user's items' texts (exact cosine). It
+  describes candidates but does not add any, so a live user's candidates are
+  the only items scored;
 
 and one more is read from the item activity at the user's visit: what is
 trending (most interacted with in the 7 days before).
@@ -48,7 +47,6 @@ SOURCES = ("sequential", "ease", "als", "knn", "covisit", "trending", "content")
 # top n_extra of each; content is only a feature (as candidates it cost 0.002 NDCG@10 on
 # MovieLens), and brings new items in through the serving path's own slots
 EXTRA_SOURCES = ("als", "knn", "covisit", "trending")
-EXACT_CONTENT_MAX = 50_000  # larger catalogs: a live user's content neighbours by ANN
 TRENDING_WINDOW_S = 7 * _DAY
 
 
@@ -141,40 +139,18 @@ class SourceModels:
             "als": np.asarray(als @ self.als.model_.item_factors.T, dtype=np.float64),
             "knn": _row_sum(self.similarity, items, weights),
             "covisit": _row_sum(self.covisits, items, weights),
-            "content": self.live_content(items, weights)[1],
+            "content": np.zeros((1, self.n_items)),  # content picks no candidates: see below
         }
 
-    def live_content(
-        self, items: np.ndarray, weights: np.ndarray
-    ) -> tuple[np.ndarray | None, np.ndarray]:
-        """(the user's text profile or None, content scores as a (1, n) row). Past
-        :data:`EXACT_CONTENT_MAX` items only the nearest (by ANN) are scored:
-        :meth:`fill_content` then scores the chosen candidates exactly."""
-        row = np.zeros((1, self.n_items))
-        if self.item_vectors is None or not len(items):
-            return None, row
-        profile = unit_rows((weights @ self.item_vectors[items])[None, :])[0]
-        if not np.any(profile):
-            return None, row
-        if self.n_items <= EXACT_CONTENT_MAX:
-            row[0] = self.item_vectors @ profile
-        else:
-            codes, similarity = self.content_index().search(profile, 64)
-            row[0, codes] = similarity
-        return profile, row
-
-    def fill_content(self, row: np.ndarray, profile: np.ndarray | None, items: np.ndarray) -> None:
-        """Exact content scores for ``items`` (after an ANN pick)."""
-        if profile is not None and self.item_vectors is not None:
-            row[0, items] = self.item_vectors[items] @ profile
-
-    def content_index(self):
-        index = self.__dict__.get("_content_index")
-        if index is None:
-            from uxlift.recommend.content_index import ContentIndex
-
-            index = self.__dict__["_content_index"] = ContentIndex(self.item_vectors)
-        return index
+    def fill_content(self, row: np.ndarray, sequence: np.ndarray, items: np.ndarray) -> None:
+        """Content scores of ``items`` (the chosen candidates) into ``row``: the cosine of
+        their text to the recency-weighted mean of the sequence's texts, as
+        :meth:`content_scores` computes for every item."""
+        if self.item_vectors is None or not len(sequence):
+            return
+        touched, weights = self.live_weights(sequence)
+        profile = unit_rows((weights @ self.item_vectors[touched])[None, :])[0]
+        row[0, items] = self.item_vectors[items] @ profile
 
     def live_als_vector(self, items: np.ndarray) -> np.ndarray:
         """ALS user factors solved for a user the model was not fitted on, who touched

@@ -23,7 +23,6 @@ from uxlift.predict.tree_shap import TreeShapTable
 from uxlift.recommend.ranker import RankedRecommender
 from uxlift.recommend.ranking_features import FEATURE_NAMES
 from uxlift.recommend.ranking_sources import (
-    EXACT_CONTENT_MAX,
     ItemActivity,
     SourceModels,
     candidate_features,
@@ -110,10 +109,7 @@ class RecommenderModel:
             for matrix in scores.values():
                 matrix[0, blocked] = -np.inf
         items = pick_candidates(scores, 0, self.candidates, self.extra_candidates)
-        if self.sources.n_items > EXACT_CONTENT_MAX:  # an ANN pick: score candidates exactly
-            distinct, weights = self.sources.live_weights(sequence)
-            profile, _ = self.sources.live_content(distinct, weights)
-            self.sources.fill_content(scores["content"], profile, items)
+        self.sources.fill_content(scores["content"], sequence, items)
         features = candidate_features(scores, 0, items, activity, visit, len(sequence))
         contributions = None
         if not self.uses_content:  # the ranker learned without text: it sees none
