@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from uxlift.demo import generate_store
 from uxlift.demo.runner import load_directly
@@ -79,3 +80,24 @@ def test_news_counts_once_after_a_new_snapshot_holds_it(services: Services) -> N
     after = live.user_log(key)[2]
     assert len(after) == before + 1
     _same(after, log_from_table(rows.user_event_table(services.store.cursor(), key), catalog))
+
+
+def test_a_catalog_load_overtaken_by_a_change_is_not_kept(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uxlift.predict.live_log as live_log
+
+    real, calls = live_log.load_catalog, []
+
+    def load(store, embeddings):
+        calls.append(1)
+        loaded = real(store, embeddings)
+        if len(calls) == 1:
+            services.live.catalog_changed(["sku-1"])  # an upsert lands during the first load
+        return loaded
+
+    monkeypatch.setattr(live_log, "load_catalog", load)
+    services.live.catalog()
+    assert len(calls) == 2  # the first load began before the change: loaded again
+    services.live.catalog()
+    assert len(calls) == 2

@@ -52,6 +52,8 @@ class LiveLog:
         self.stats_ttl_s = stats_ttl_s
         self._data_lock = threading.Lock()
         self._catalog: CatalogFrame | None = None
+        self._catalog_lock = threading.Lock()
+        self._catalog_version = 0  # bumped by every catalog change
         self._snapshot: Snapshot | None = None
         self._snapshot_at = 0.0
         self._refreshing = False
@@ -67,16 +69,22 @@ class LiveLog:
 
     # -- catalog ------------------------------------------------------------------
     def catalog_changed(self, _item_ids: list[str] | None = None) -> None:
-        """Catalog listener: the next request reloads items (and their vectors)."""
-        self._catalog = None
+        """Catalog listener: the next request reloads items (and their vectors). A load
+        that began before this change is not kept (it may lack the change)."""
+        with self._catalog_lock:
+            self._catalog_version += 1
+            self._catalog = None
 
     def catalog(self) -> CatalogFrame:
         catalog = self._catalog
-        if catalog is None:
+        while catalog is None:
             with self._data_lock:
-                if self._catalog is None:
-                    self._catalog = load_catalog(self.store, self.embeddings)
-                catalog = self._catalog
+                version = self._catalog_version
+                loaded = self._catalog or load_catalog(self.store, self.embeddings)
+                with self._catalog_lock:
+                    if version == self._catalog_version:
+                        self._catalog = loaded
+                    catalog = self._catalog
         return catalog
 
     # -- users --------------------------------------------------------------------
