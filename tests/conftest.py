@@ -42,7 +42,7 @@ def keys(services: Services) -> dict[str, str]:
     """One API key per scope."""
     return {
         scope: services.keys.create(name=f"test-{scope}", scopes=[scope]).secret
-        for scope in ("ingest", "read", "admin")
+        for scope in ("ingest", "read", "assist", "agent", "admin")
     }
 
 
@@ -74,6 +74,40 @@ def recommenders_dir(tmp_path_factory: pytest.TempPathFactory, recommender_demo:
     finally:
         services.close()
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def assistant_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An intent model trained once on the test knowledge base (copy it, never change it)."""
+    from tests.assist.kb_data import FAQ
+    from uxlift.assist.kb_service import KnowledgeBaseService
+    from uxlift.assist.trainer import train_assistant
+    from uxlift.store import Store
+
+    root = tmp_path_factory.mktemp("assistant")
+    with Store(root / "kb.duckdb") as store:
+        kb = KnowledgeBaseService(store)
+        kb.upsert(FAQ)
+        train_assistant(kb, root / "assistant")
+    return root / "assistant"
+
+
+@pytest.fixture
+def assistant_services(services: Services, assistant_models: Path) -> Services:
+    """Services whose knowledge base holds the test FAQ and shipping guide, with the
+    trained intent model loaded."""
+    import shutil
+
+    from tests.assist.kb_data import FAQ, GUIDE
+    from uxlift.services import assistant_dir
+
+    services.kb.upsert(FAQ)
+    guide = services.settings.data_dir / "shipping.md"
+    guide.write_text(GUIDE, encoding="utf-8")
+    services.kb.import_file(guide)
+    shutil.copytree(assistant_models, assistant_dir(services.settings))
+    services.assistant.reload()
+    return services
 
 
 def auth(key: str) -> dict[str, str]:

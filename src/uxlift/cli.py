@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from uxlift.cli_assist import kb_app
 from uxlift.cli_common import _emit, _services, _settings, cli_errors, console
 from uxlift.cli_evaluate import evaluate_app
+from uxlift.cli_intent import evaluate_intent_cmd  # noqa: F401  (registers the command)
 from uxlift.cli_models import models_app, recommend_cmd, train_app
 
 app = typer.Typer(
@@ -28,6 +30,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
+app.add_typer(kb_app, name="kb")
 app.command("recommend")(recommend_cmd)
 
 

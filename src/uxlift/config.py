@@ -60,6 +60,25 @@ class Settings(BaseSettings):
             "events came (0: only with 'uxlift train recommender')."
         ),
     )
+    assist_alpha: float = Field(
+        default=0.05,
+        ge=0,
+        lt=1,
+        description=(
+            "Share of in-scope questions the assistant's out-of-scope threshold may refuse "
+            "(the threshold itself is calibrated on held-out questions)."
+        ),
+    )
+    assist_retrieval_confidence: float = Field(
+        default=0.5, ge=0, le=1, description="Least P(right) to answer from retrieval."
+    )
+    assist_context: str | None = Field(
+        default=None,
+        description=(
+            "'module:function' returning the assistant's user-context provider, given the "
+            "store (default: facts from the user's own events)."
+        ),
+    )
     db_memory_limit: str = "1GB"
     encoder: str = Field(
         default="minilm",

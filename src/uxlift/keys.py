@@ -19,7 +19,7 @@ from uxlift.store import keys as key_rows
 from uxlift.store.database import utcnow
 from uxlift.store.keys import ApiKeyRecord
 
-SCOPES: Final = ("ingest", "read", "admin")
+SCOPES: Final = ("ingest", "read", "assist", "agent", "admin")
 KEY_PREFIX: Final = "uxl_"
 
 

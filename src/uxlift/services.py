@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from uxlift.assist.assistant import Assistant
+from uxlift.assist.conversations import ConversationService
+from uxlift.assist.kb_service import KnowledgeBaseService
 from uxlift.config import Settings
 from uxlift.errors import ConfigError
 from uxlift.events.catalog import CatalogService
@@ -50,6 +54,9 @@ class Services:
     predictions: PredictionService
     recommendations: RecommendationService
     exposures: ExposureLog
+    kb: KnowledgeBaseService
+    assistant: Assistant
+    conversations: ConversationService
 
     def close(self) -> None:
         self.exposures.close()
@@ -131,6 +138,9 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         live, pseudonymizer, recommender_registry_for(settings.data_dir), exposures
     )
     users.add_listener(lambda _key: recommendations.forget())
+    kb = KnowledgeBaseService(store)
+    assistant = build_assistant(settings, store, kb)
+    conversations = ConversationService(store, assistant, kb, events, pseudonymizer, redactor)
     return Services(
         settings=settings,
         store=store,
@@ -148,4 +158,33 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         predictions=predictions,
         recommendations=recommendations,
         exposures=exposures,
+        kb=kb,
+        assistant=assistant,
+        conversations=conversations,
+    )
+
+
+def assistant_dir(settings: Settings) -> Path:
+    return settings.models_dir / "assistant"
+
+
+def build_assistant(settings: Settings, store: Store, kb: KnowledgeBaseService) -> Assistant:
+    """The assistant over the knowledge base: multilingual-e5 for questions (query role)
+    and passages (passage role), vectors of indexed texts cached in the store."""
+    from uxlift.assist.policy import PolicySettings
+    from uxlift.assist.user_context import context_provider
+
+    query_encoder = encoder_from_spec("e5")
+    passage_encoder = encoder_from_spec("e5-passage")
+    questions = EmbeddingCache(store, query_encoder)
+    passages = EmbeddingCache(store, passage_encoder)
+    return Assistant(
+        kb,
+        embed_query=query_encoder.encode,
+        index_questions=questions.embed,
+        index_passages=passages.embed,
+        intent_dir=assistant_dir(settings),
+        context=context_provider(settings.assist_context, store),
+        policy=PolicySettings(retrieval_confidence=settings.assist_retrieval_confidence),
+        alpha=settings.assist_alpha,
     )

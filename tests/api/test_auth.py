@@ -52,7 +52,13 @@ def test_every_route_refuses_a_key_of_the_wrong_scope(
 ) -> None:
     from uxlift.api.app import API_ROUTERS
 
-    wrong_key = {"ingest": keys["read"], "read": keys["ingest"], "admin": keys["read"]}
+    wrong_key = {
+        "ingest": keys["read"],
+        "read": keys["ingest"],
+        "assist": keys["read"],
+        "agent": keys["assist"],
+        "admin": keys["agent"],
+    }
     checked = 0
     for router in API_ROUTERS:
         for route in router.routes:

@@ -43,3 +43,11 @@ def test_holdout_matches_the_requested_share() -> None:
     labels = ["pos"] * 80 + ["neg"] * 20
     train, test = stratified_holdout(labels, test_size=0.2, seed=0)
     assert len(train) == 80 and len(test) == 20 and sum(labels[i] == "neg" for i in test) == 4
+
+
+def test_many_small_classes_still_give_a_validation_split() -> None:
+    labels = [f"intent{i}" for i in range(40) for _ in range(4)]  # 4 texts per class
+    train, validation = validation_split(labels, fraction=0.1, seed=0)
+    assert len(validation) == 16 and len(train) == 144
+    held = [labels[i] for i in validation]
+    assert len(set(held)) == 16  # one from each of 16 classes, never a class's last text

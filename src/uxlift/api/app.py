@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,7 +15,20 @@ from uxlift.api.errors import install_error_handlers
 from uxlift.api.limits import BodyLimitMiddleware
 from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
 from uxlift.api.ratelimit import RateLimiter
-from uxlift.api.routers import events, items, keys, predict, recommend, stats, system, text, users
+from uxlift.api.routers import (
+    assist,
+    chat_completions,
+    events,
+    items,
+    kb,
+    keys,
+    predict,
+    recommend,
+    stats,
+    system,
+    text,
+    users,
+)
 from uxlift.recommend.retraining import RetrainScheduler
 from uxlift.recommend.warming import ListWarmer
 from uxlift.services import Services
@@ -29,7 +44,18 @@ API_ROUTERS = (
     text.router,
     predict.router,
     recommend.router,
+    kb.router,
+    assist.router,
+    chat_completions.router,
 )
+
+
+def _index_knowledge(services: Services) -> None:
+    """Build the assistant's retrieval index before the first question needs it."""
+    try:
+        services.assistant.warm()
+    except Exception:  # the first message retries; serving must not stop for this
+        logging.getLogger(__name__).exception("indexing the knowledge base failed")
 
 
 @asynccontextmanager
@@ -49,6 +75,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.warmer = warmer
     for worker in workers:
         worker.start()
+    threading.Thread(target=_index_knowledge, args=(services,), daemon=True).start()
     try:
         yield
     finally:

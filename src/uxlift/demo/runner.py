@@ -88,6 +88,22 @@ def train_demo_recommender(services: Services, echo: Echo) -> None:
     echo(f"serving recommendations with {card['version']}")
 
 
+def train_demo_assistant(services: Services, store: DemoStore, echo: Echo) -> None:
+    """The support FAQ into the knowledge base, then the assistant's intent model."""
+    from uxlift.assist.trainer import train_assistant
+    from uxlift.services import assistant_dir
+
+    report = services.kb.upsert([entry.to_dict() for entry in store.faq])
+    echo(f"knowledge base: {report.created} FAQ entries created, {report.updated} updated")
+    trained = train_assistant(services.kb, assistant_dir(services.settings))
+    services.assistant.reload()
+    services.assistant.warm()
+    echo(
+        f"assistant: {trained['intents']} intents from {trained['texts']} texts, "
+        f"validation accuracy {trained['validation_accuracy']:.3f}"
+    )
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -124,6 +140,7 @@ def run_demo(
             save_truth(services, store)
             train_demo_predictor(services, echo)
             train_demo_recommender(services, echo)
+            train_demo_assistant(services, store, echo)
             if serve:
                 echo(f"uxlift demo is up: {url}/dashboard  (API docs: {url}/docs)")
                 echo(f"admin API key: {admin.secret}")

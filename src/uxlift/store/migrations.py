@@ -109,4 +109,62 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
         ),
     ),
+    Migration(
+        4,
+        "assistant",
+        (
+            """CREATE TABLE kb_entries (
+                entry_id VARCHAR PRIMARY KEY,
+                kind VARCHAR NOT NULL,
+                questions VARCHAR[] NOT NULL,
+                answer VARCHAR NOT NULL,
+                intent VARCHAR,
+                tags VARCHAR[] NOT NULL,
+                language VARCHAR NOT NULL,
+                title VARCHAR,
+                source VARCHAR,
+                document VARCHAR,
+                position INTEGER NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE conversations (
+                conversation_id VARCHAR PRIMARY KEY,
+                user_key VARCHAR NOT NULL,
+                language VARCHAR,
+                status VARCHAR NOT NULL,
+                state JSON NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE conversation_messages (
+                message_id VARCHAR PRIMARY KEY,
+                conversation_id VARCHAR NOT NULL,
+                user_key VARCHAR NOT NULL,
+                role VARCHAR NOT NULL,
+                text VARCHAR NOT NULL,
+                action VARCHAR,
+                intent VARCHAR,
+                confidence DOUBLE,
+                sources JSON,
+                latency_ms DOUBLE,
+                ts TIMESTAMP NOT NULL
+            )""",
+            """CREATE TABLE handoff_tickets (
+                ticket_id VARCHAR PRIMARY KEY,
+                conversation_id VARCHAR NOT NULL,
+                user_key VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                transcript JSON NOT NULL,
+                agent_reply VARCHAR,
+                agent VARCHAR,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL
+            )""",
+            register_user_table("conversations"),
+            register_user_table("conversation_messages"),
+            register_user_table("handoff_tickets"),
+        ),
+    ),
 )

@@ -68,6 +68,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         patience: int = 3,
         C: float | None = None,
         calibrate: bool = True,
+        out_of_scope: bool = True,
         time_budget_s: float | None = None,
         checkpoint_dir: str | None = None,
         models_dir: str | None = None,
@@ -90,6 +91,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.patience = patience
         self.C = C
         self.calibrate = calibrate
+        self.out_of_scope = out_of_scope
         self.time_budget_s = time_budget_s
         self.checkpoint_dir = checkpoint_dir
         self.models_dir = models_dir
@@ -159,6 +161,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.validation_accuracy_ = (
             float((val_logits.argmax(axis=1) == y[val]).mean()) if len(val) else float("nan")
         )
+        if self.out_of_scope and len(val):
+            self._fit_open_set(texts, train, val, val_logits)
+        self.__dict__.pop("_vectors", None)
         self.fit_seconds_ = time.monotonic() - started
         if tracker is not None:
             tracker.log_metrics(
@@ -169,6 +174,25 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 }
             )
         return self
+
+    def _fit_open_set(
+        self, texts: list[str], train: np.ndarray, val: np.ndarray, val_logits: np.ndarray
+    ) -> None:
+        """Learn how in-scope validation texts score (see :mod:`uxlift.text.open_set`)."""
+        from uxlift.text.open_set import OpenSetCalibration, neighbour_similarity
+
+        vectors = getattr(self, "_vectors", None)
+        vectors = self._representation(texts) if vectors is None else _unit(vectors)
+        self.bank_ = vectors[train]
+        similarity = neighbour_similarity(self.bank_, vectors[val])
+        confidence = apply_temperature(val_logits, self.temperature_).max(axis=1)
+        self.open_set_ = OpenSetCalibration.fit(confidence, similarity)
+
+    def _representation(self, texts: list[str]) -> Any:
+        """Unit-length vectors the out-of-scope detector compares texts by."""
+        if self.method_ == "tfidf+logreg":
+            return _unit(self.tfidf_.transform(texts))
+        return _unit(self._encoder().encode(texts))
 
     def _resolve_method(self, texts: list[str]) -> str:
         if self.method not in METHODS:
@@ -252,6 +276,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     ) -> tuple[Any, np.ndarray]:
         encoder = self._encoder()
         vectors = encoder.encode(texts)
+        self._vectors = vectors  # reused by the out-of-scope detector
         model, val_logits = self._fit_linear(vectors[train], y[train], vectors[val], y[val])
         if len(val):
             model = linear.logistic_regression(
@@ -364,6 +389,32 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         scores = self.decision_function(texts)
         return self.classes_[scores.argmax(axis=1)]
 
+    def scope(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated probabilities and in-scope scores (in [0, 1], higher is more
+        in scope; compare with :meth:`out_of_scope_threshold`)."""
+        from uxlift.text.open_set import neighbour_similarity
+
+        if not hasattr(self, "open_set_"):
+            raise NotFitted(
+                "this classifier has no out-of-scope detector "
+                "(fit with out_of_scope=True and a validation split)"
+            )
+        texts = _check_texts(texts, "texts", allow_empty=True)
+        proba = self.predict_proba(texts)
+        if not texts:
+            return proba, np.zeros(0)
+        similarity = neighbour_similarity(self.bank_, self._representation(texts))
+        return proba, self.open_set_.in_scope_score(proba.max(axis=1), similarity)
+
+    def out_of_scope_threshold(self, alpha: float | None = None) -> float:
+        """In-scope scores at or below this are out of scope; about ``alpha`` (default
+        5 %) of in-scope texts fall there, as measured on the validation split."""
+        from uxlift.text.open_set import DEFAULT_ALPHA
+
+        if not hasattr(self, "open_set_"):
+            raise NotFitted("this classifier has no out-of-scope detector")
+        return self.open_set_.threshold(DEFAULT_ALPHA if alpha is None else alpha)
+
     # ---------------------------------------------------------- persistence
     def save(self, path: str | Path) -> Path:
         """Write the fitted model into directory ``path`` (created if needed)."""
@@ -416,6 +467,19 @@ def choose_blend(
             best = (accuracy, nll, combo)
     assert best is not None
     return {name: float(w) for name, w in zip(names, best[2], strict=True)}
+
+
+def _unit(vectors: Any) -> Any:
+    """Rows scaled to unit length (dense or sparse)."""
+    import scipy.sparse as sp
+
+    if sp.issparse(vectors):
+        from sklearn.preprocessing import normalize
+
+        return normalize(vectors.tocsr().astype(np.float32))
+    from uxlift.text.open_set import unit_rows
+
+    return unit_rows(vectors)
 
 
 def _as_logits(scores: np.ndarray) -> np.ndarray:

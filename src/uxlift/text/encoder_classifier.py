@@ -68,28 +68,40 @@ class EncoderClassifier:
             return_tensors="pt",
         )
 
-    def forward(self, batch: dict[str, Any]) -> Any:
+    def pooled(self, batch: dict[str, Any]) -> Any:
+        """The mean of the last layer over real tokens: the head's input."""
         hidden = self.encoder(
             input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
         ).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-        return self.head(self.dropout(pooled.float()))
+        return ((hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)).float()
+
+    def forward(self, batch: dict[str, Any]) -> Any:
+        return self.head(self.dropout(self.pooled(batch)))
 
     def logits(
         self, texts: Sequence[str], *, batch_size: int = 64, bf16: bool = False
     ) -> np.ndarray:
         """Raw class scores for ``texts`` (length-sorted batches; input order kept)."""
+        return self.logits_and_features(texts, batch_size=batch_size, bf16=bf16)[0]
+
+    def logits_and_features(
+        self, texts: Sequence[str], *, batch_size: int = 64, bf16: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Raw class scores and pooled features of ``texts``, in one pass."""
         torch = _torch()
         self.train(False)
-        out = np.zeros((len(texts), self.n_classes), dtype=np.float32)
+        hidden_size = int(self.head.in_features)
+        logits = np.zeros((len(texts), self.n_classes), dtype=np.float32)
+        features = np.zeros((len(texts), hidden_size), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             for start in range(0, len(texts), batch_size):
                 chosen = order[start : start + batch_size]
-                batch = self.tokenize([texts[i] for i in chosen])
-                out[chosen] = self.forward(batch).float().numpy()
-        return out
+                pooled = self.pooled(self.tokenize([texts[i] for i in chosen]))
+                features[chosen] = pooled.numpy()
+                logits[chosen] = self.head(pooled).float().numpy()
+        return logits, features
 
     def state(self) -> dict[str, Any]:
         return {

@@ -40,13 +40,27 @@ def validation_split(
 
 
 def _stratified(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each class gives ``round(size * fraction)`` texts. When many small classes round
+    to nothing (the split would be under half the asked size), randomly chosen classes
+    with a text to spare give one more, up to the asked size."""
     rng = np.random.default_rng(seed)
     held: list[np.ndarray] = []
-    for label in sorted(set(labels.tolist()), key=str):
+    spare: list[int] = []
+    classes = sorted(set(labels.tolist()), key=str)
+    groups = []
+    for label in classes:
         members = np.flatnonzero(labels == label)
         rng.shuffle(members)
-        take = round(len(members) * fraction)
-        held.append(members[: min(take, len(members) - 1)])
+        groups.append(members)
+        take = min(round(len(members) * fraction), len(members) - 1)
+        held.append(members[:take])
+        if take < len(members) - 1:
+            spare.append(len(groups) - 1)
+    wanted = round(len(labels) * fraction)
+    short = wanted - sum(len(h) for h in held)
+    if short > wanted / 2 and spare:
+        for index in rng.permutation(spare)[:short]:
+            held[index] = groups[index][: len(held[index]) + 1]
     validation = np.sort(np.concatenate(held)) if held else np.zeros(0, dtype=np.int64)
     train = np.setdiff1d(np.arange(len(labels)), validation)
     return train, validation

@@ -1,0 +1,139 @@
+"""``uxlift evaluate intent``: intent accuracy and out-of-scope detection on labelled files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from uxlift.cli_common import _emit, _settings, cli_errors
+from uxlift.cli_evaluate import evaluate_app
+from uxlift.errors import InvalidInput
+
+LABEL_FALLBACKS = ("label", "intent", "category")
+
+
+def _read(path: Path, text_col: str, label_col: str) -> Any:
+    """Labelled texts; with the default ``label`` column, ``intent`` or ``category`` also do."""
+    from uxlift.text.labelled_data import read_labelled
+
+    if label_col != "label":
+        return read_labelled(path, text_col=text_col, label_col=label_col)
+    error: InvalidInput | None = None
+    for name in LABEL_FALLBACKS:
+        try:
+            return read_labelled(path, text_col=text_col, label_col=name)
+        except InvalidInput as exc:
+            if not any(d.get("field") == "--label-col" for d in exc.details or []):
+                raise
+            error = error or exc
+    assert error is not None
+    raise error
+
+
+@evaluate_app.command("intent")
+@cli_errors
+def evaluate_intent_cmd(
+    train: Annotated[Path, typer.Option(help="Training file: CSV text,label (or .tsv .jsonl).")],
+    test: Annotated[Path, typer.Option(help="Test file in the same layout.")],
+    oos_label: Annotated[
+        str, typer.Option(help="The label test texts carry when they are out of scope.")
+    ] = "oos",
+    known_share: Annotated[
+        float | None,
+        typer.Option(
+            help="Open-intent protocol: keep this share of intents (random, --seed); "
+            "test texts of the others become out of scope, and curves are reported."
+        ),
+    ] = None,
+    alpha: Annotated[
+        float,
+        typer.Option(help="Share of in-scope validation texts the threshold may refuse."),
+    ] = 0.05,
+    text_col: Annotated[str, typer.Option(help="Column holding the text.")] = "text",
+    label_col: Annotated[
+        str, typer.Option(help="Column holding the label (default: label, intent or category).")
+    ] = "label",
+    seed: Annotated[int, typer.Option(help="Seed of the intent draw and of training.")] = 0,
+    method: Annotated[
+        str, typer.Option(help="auto | finetune | embedding+logreg | tfidf+logreg")
+    ] = "auto",
+    epochs: Annotated[int, typer.Option(help="Most fine-tuning epochs.")] = 8,
+    chart: Annotated[
+        Path | None, typer.Option(help="Where to write the open-intent curve PNG.")
+    ] = None,
+    save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Train an intent model; report accuracy, macro-F1, in-scope accuracy, OOS recall/precision."""
+    from uxlift.text.classifier import TextClassifier
+    from uxlift.text.intent_evaluation import curve_png, evaluate_intents, open_intent_split
+
+    settings = _settings()
+    if not 0.0 <= alpha < 1.0:
+        raise InvalidInput(
+            "alpha must be in [0, 1)", details=[{"field": "--alpha", "reason": f"got {alpha}"}]
+        )
+    train_data, test_data = _read(train, text_col, label_col), _read(test, text_col, label_col)
+    known: list[str] | None = None
+    if known_share is not None:
+        if not 0.0 < known_share < 1.0:
+            raise InvalidInput(
+                "known share must be between 0 and 1",
+                details=[{"field": "--known-share", "reason": f"got {known_share}"}],
+            )
+        train_data, test_data, known = open_intent_split(
+            train_data, test_data, known_share=known_share, seed=seed, oos_label=oos_label
+        )
+    classifier = TextClassifier(
+        method=method,
+        epochs=epochs,
+        models_dir=str(settings.models_dir),
+        progress=progress,
+        random_state=seed,
+    )
+    report = evaluate_intents(
+        classifier,
+        train_data,
+        test_data,
+        oos_label=oos_label,
+        alpha=alpha,
+        curves=known is not None,
+    )
+    if known is not None:
+        report["known_share"] = known_share
+        report["known_intents"] = known
+    if "curves" in report:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = chart or settings.data_dir / "reports" / f"open-intent-{train.stem}-{stamp}.png"
+        title = f"{train.parent.name}: {known_share:.0%} of intents known, seed {seed}"
+        report["chart_png"] = str(curve_png(report["curves"], path, title=title))
+    if save is not None:
+        report["saved_to"] = str(classifier.save(save))
+    if as_json:
+        _emit(report, True)
+        return
+    _print(report)
+
+
+def _print(report: dict[str, Any]) -> None:
+    def fmt(value: float | None) -> str:
+        return "-" if value is None else f"{value:.4f}"
+
+    typer.echo(
+        f"accuracy {fmt(report['accuracy'])}  macro-F1 {fmt(report['macro_f1'])}  "
+        f"in-scope accuracy {fmt(report['in_scope_accuracy'])}  "
+        f"OOS recall {fmt(report['oos_recall'])}  OOS precision {fmt(report['oos_precision'])}"
+    )
+    for name, points in report.get("summary", {}).items():
+        for key, point in points.items():
+            if point is not None:
+                typer.echo(
+                    f"  {name} {key}: OOS recall {point['oos_recall']:.4f} "
+                    f"(known accuracy {point['known_accuracy']:.4f})"
+                )
+    if "chart_png" in report:
+        typer.echo(f"curve: {report['chart_png']}")
