@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -43,12 +44,12 @@ def test_grounding_refuses_inventions_and_bad_citations() -> None:
 class _Stub(BaseHTTPRequestHandler):
     """A local OpenAI-compatible server: records requests, answers as configured."""
 
-    seen: list[dict] = []
+    seen: ClassVar[list[dict]] = []
     answer = "Standard delivery takes 3-5 working days [1]."
     delay_s = 0.0
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).seen.append({"path": self.path, "body": body,
                                 "auth": self.headers.get("Authorization")})  # fmt: skip

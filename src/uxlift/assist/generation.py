@@ -61,12 +61,15 @@ def prompt_messages(question: str, passages: list[Passage]) -> list[dict[str, st
     ]
 
 
-FUNCTION_WORDS = frozenset(
+_ENGLISH_FUNCTION_WORDS = (
     "a an the to of in on at by for from with and or but is are was were be been it its this "
     "that these those you your we our i my me he she they them their there here as so if "
-    "can could will would should may might do does did not no yes".split()
-    + ["的", "了", "吗", "呢", "是", "在", "和", "您", "我", "你", "我们", "可以", "请"]
+    "can could will would should may might do does did not no yes"
 )
+FUNCTION_WORDS = frozenset(
+    [*_ENGLISH_FUNCTION_WORDS.split(" "), "的", "了", "吗", "呢", "是", "在", "和", "您", "我",
+     "你", "我们", "可以", "请"]
+)  # fmt: skip
 
 
 def _words(text: str) -> set[str]:
