@@ -69,3 +69,4 @@ register_page(
     "/dashboard/recommendations", "Recommendations", "recommendations.html",
     script="recommendations.js", uses_charts=True,
 )  # fmt: skip
+register_page("/dashboard/assistant", "Assistant", "assistant.html", script="assistant.js")
