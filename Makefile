@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench-ingest bench-predict bench-serve clean
+.PHONY: demo test lint format bench-ingest bench-predict bench-serve bench-assist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ bench-predict: $(STAMP)
 
 bench-serve: $(STAMP)
 	$(BIN)/python benchmarks/serve.py
+
+bench-assist: $(STAMP)
+	$(BIN)/python benchmarks/assist.py
 
 clean:
 	rm -rf $(VENV) uxlift-data .pytest_cache
