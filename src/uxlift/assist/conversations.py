@@ -17,24 +17,20 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import orjson
-import pyarrow as pa
-
 from uxlift.assist.assistant import Assistant, Reply
+from uxlift.assist.chat_events import event_table
 from uxlift.assist.kb_service import KnowledgeBaseService
 from uxlift.assist.policy import HANDOFF, ConversationState
 from uxlift.errors import Conflict, InvalidInput, NotFound
-from uxlift.events.columnar_build import event_keys
 from uxlift.events.ingest import EventIngestor
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
 from uxlift.store import conversations as rows
 from uxlift.store.database import utcnow
-from uxlift.store.events import EVENT_ARROW_SCHEMA
 
 SURFACE = "assistant"
 MAX_MESSAGE_CHARS = 2000
@@ -364,21 +360,7 @@ class ConversationService:
 
     def metrics(self, since: datetime | None = None) -> dict[str, Any]:
         cur = self.store.cursor()
-        out = rows.assistant_metrics(cur, since)
-        where = "AND ts >= ?" if since else ""
-        row = cur.execute(
-            f"""SELECT avg(value), count(value),
-                       avg(CASE WHEN json_extract(properties, '$.helpful')::BOOLEAN
-                           THEN 1.0 ELSE 0.0 END)
-                           FILTER (WHERE json_extract(properties, '$.helpful') IS NOT NULL)
-                FROM events WHERE type = 'feedback'
-                  AND json_extract_string(properties, '$.surface') = '{SURFACE}' {where}""",
-            [since] if since else [],
-        ).fetchone()
-        out["csat"] = round(float(row[0]), 3) if row and row[0] is not None else None
-        out["csat_responses"] = int(row[1]) if row else 0
-        out["helpful_rate"] = round(float(row[2]), 4) if row and row[2] is not None else None
-        return out
+        return {**rows.assistant_metrics(cur, since), **rows.feedback_metrics(cur, SURFACE, since)}
 
     # ---------------------------------------------------------------- events
     def _log_event(
@@ -393,28 +375,14 @@ class ConversationService:
         value: float | None = None,
         raw_id: bool = False,
     ) -> None:
-        """One event in storage form (text already redacted; retries store nothing twice)."""
-        now = datetime.now(UTC).replace(tzinfo=None)
+        """One event in the shared log (text already redacted; a retry stores nothing twice)."""
         event_id = message_id if raw_id else f"chat-{message_id}"
-        ids = pa.array([event_id], pa.string())
-        properties = {"surface": SURFACE, "conversation_id": conversation_id, **properties}
-        table = pa.table(
-            {
-                "event_key": event_keys(ids),
-                "event_id": ids,
-                "user_key": pa.array([user_key], pa.string()),
-                "item_id": pa.nulls(1, pa.string()),
-                "type": pa.array([event_type], pa.string()),
-                "value": pa.array([value], pa.float64()),
-                "text": pa.array([text], pa.string()),
-                "session_id": pa.array([conversation_id], pa.string()),
-                "ts": pa.array([now], pa.timestamp("us")),
-                "properties": pa.array([orjson.dumps(properties).decode()], pa.string()),
-                "received_at": pa.array([now], pa.timestamp("us")),
-            },
-            schema=EVENT_ARROW_SCHEMA,
-        )
-        self.events.store_table(table)
+        self.events.store_table(
+            event_table(
+                event_id, user_key, conversation_id, event_type, text,
+                {"surface": SURFACE, "conversation_id": conversation_id, **properties}, value,
+            )
+        )  # fmt: skip
 
 
 def _public_message(message: dict[str, Any]) -> dict[str, Any]:

@@ -192,3 +192,24 @@ def assistant_metrics(cur: duckdb.DuckDBPyConnection, since: datetime | None) ->
         "first_answer_latency_ms_p50": latency[0] if latency else None,
         "first_answer_latency_ms_p95": latency[1] if latency else None,
     }
+
+
+def feedback_metrics(
+    cur: duckdb.DuckDBPyConnection, surface: str, since: datetime | None
+) -> dict[str, Any]:
+    """CSAT (mean of 1-5 answers) and the helpful share, from ``feedback`` events."""
+    where = "AND ts >= ?" if since else ""
+    row = cur.execute(
+        f"""SELECT avg(value), count(value),
+                   avg(CASE WHEN json_extract(properties, '$.helpful')::BOOLEAN
+                       THEN 1.0 ELSE 0.0 END)
+                       FILTER (WHERE json_extract(properties, '$.helpful') IS NOT NULL)
+            FROM events WHERE type = 'feedback'
+              AND json_extract_string(properties, '$.surface') = ? {where}""",
+        [surface, *([since] if since else [])],
+    ).fetchone()
+    return {
+        "csat": round(float(row[0]), 3) if row and row[0] is not None else None,
+        "csat_responses": int(row[1]) if row else 0,
+        "helpful_rate": round(float(row[2]), 4) if row and row[2] is not None else None,
+    }
