@@ -89,6 +89,7 @@ def evaluate_intent_cmd(
             train_data, test_data, known_share=known_share, seed=seed, oos_label=oos_label
         )
     classifier = TextClassifier(
+        out_of_scope=True,
         method=method,
         epochs=epochs,
         models_dir=str(settings.models_dir),

@@ -35,7 +35,9 @@ def test_neighbour_similarity_is_the_mean_of_the_k_closest() -> None:
 
 def test_a_classifier_refuses_texts_unlike_its_classes(tmp_path) -> None:
     texts, labels = intent_examples()
-    model = TextClassifier(method="tfidf+logreg", validation_fraction=0.3).fit(texts, labels)
+    model = TextClassifier(method="tfidf+logreg", validation_fraction=0.3, out_of_scope=True).fit(
+        texts, labels
+    )
     _, known = model.scope(texts[:40])
     _, unknown = model.scope(["zxqv plorb wibble", "the mitochondria is the powerhouse"])
     assert np.median(known) > unknown.max()
@@ -43,6 +45,6 @@ def test_a_classifier_refuses_texts_unlike_its_classes(tmp_path) -> None:
     assert (unknown <= threshold).all()
     again = TextClassifier.load(model.save(tmp_path / "m"))
     np.testing.assert_allclose(again.scope(texts[:5])[1], model.scope(texts[:5])[1])
-    plain = TextClassifier(method="tfidf+logreg", out_of_scope=False).fit(texts, labels)
+    plain = TextClassifier(method="tfidf+logreg").fit(texts, labels)
     with pytest.raises(NotFitted):
         plain.scope(["hello"])

@@ -67,6 +67,7 @@ def train_intent_model(
     from uxlift.text.classifier import TextClassifier
 
     classifier = TextClassifier(
+        out_of_scope=True,
         method="embedding+logreg",
         encoder=encoder,
         validation_fraction=0.2,
