@@ -1,4 +1,4 @@
-"""``uxlift evaluate intent``: intent accuracy and out-of-scope detection on labelled files."""
+"""``uxlift evaluate intent`` and ``evaluate sentiment``: labelled-text measurements."""
 
 from __future__ import annotations
 
@@ -138,3 +138,54 @@ def _print(report: dict[str, Any]) -> None:
                 )
     if "chart_png" in report:
         typer.echo(f"curve: {report['chart_png']}")
+
+
+TEXT_COLUMNS = ("text", "review", "sentence", "content")
+SENTIMENT_LABELS = ("label", "sentiment", "polarity")
+
+
+def _layout(path: Path) -> tuple[str, str, str]:
+    """(text column, label column, .txt separator) found in the file's first line."""
+    first = path.read_bytes()[:4096].decode("utf-8", errors="replace").splitlines()
+    head = first[0] if first else ""
+    sep = "\t" if "\t" in head else "@"
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        return "text", "label", sep
+    columns = [c.strip().strip('"') for c in head.split("\t" if path.suffix == ".tsv" else ",")]
+    text = next((c for c in TEXT_COLUMNS if c in columns), "text")
+    label = next((c for c in SENTIMENT_LABELS if c in columns), "label")
+    return text, label, sep
+
+
+@evaluate_app.command("sentiment")
+@cli_errors
+def evaluate_sentiment_cmd(
+    train: Annotated[
+        Path,
+        typer.Option(
+            help="Labelled texts: CSV text,label (review/sentence also found), "
+            ".txt text@label or text<TAB>label."
+        ),
+    ],
+    test: Annotated[
+        Path | None, typer.Option(help="Test file; without it a stratified 80/20 split, seed 0.")
+    ] = None,
+    method: Annotated[
+        str, typer.Option(help="auto | finetune | embedding+logreg | tfidf+logreg")
+    ] = "auto",
+    encoder: Annotated[str, typer.Option(help="minilm | e5 | path to a local model")] = "minilm",
+    seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+    save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Sentiment accuracy and macro-F1, beside TF-IDF + logistic regression from the same run."""
+    from uxlift.cli_evaluate import evaluate_text_classifier_cmd
+
+    text_col, label_col, sep = _layout(train)
+    evaluate_text_classifier_cmd(
+        train=train, test=test, text_col=text_col, label_col=label_col, sep=sep,
+        test_size=0.2, seed=seed, method=method, encoder=encoder, finetune_method="full",
+        epochs=8, time_budget=None, peers="tfidf+lr", confusion=None, save=save, track=False,
+        progress=progress, as_json=as_json,
+    )  # fmt: skip

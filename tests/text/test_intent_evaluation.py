@@ -90,3 +90,23 @@ def test_the_cli_reports_out_of_scope_detection(tmp_path: Path) -> None:
     for key in ("accuracy", "macro_f1", "in_scope_accuracy", "oos_recall", "oos_precision"):
         assert 0.0 <= report[key] <= 1.0
     assert report["in_scope_accuracy"] >= 0.6 and report["oos_recall"] >= 0.5
+
+
+def test_evaluate_sentiment_finds_the_layout_and_runs_the_peer(tmp_path: Path) -> None:
+    """The UCI sentences (CC BY 4.0) as published: ``text<TAB>0/1`` lines."""
+    source = Path(__file__).resolve().parents[2].parent / "shared/datasets/uci_sentiment_labelled"
+    reviews = source / "amazon_cells_labelled.txt"
+    if not reviews.is_file():
+        import pytest
+
+        pytest.skip("the shared UCI data set is not here")
+    result = subprocess.run(
+        [sys.executable, "-m", "uxlift.cli", "evaluate", "sentiment", "--train", str(reviews),
+         "--method", "tfidf+logreg", "--no-progress", "--json"],
+        capture_output=True, text=True, env={"UXLIFT_DATA_DIR": str(tmp_path / "d"),
+                                             "PATH": "/usr/bin:/bin"}, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["n_test"] == 200 and report["n_classes"] == 2
+    assert report["accuracy"] > 0.7 and set(report["peers"]) == {"tfidf+lr"}
