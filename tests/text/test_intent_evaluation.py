@@ -93,13 +93,16 @@ def test_the_cli_reports_out_of_scope_detection(tmp_path: Path) -> None:
 
 
 def test_evaluate_sentiment_finds_the_layout_and_runs_the_peer(tmp_path: Path) -> None:
-    """The UCI sentences (CC BY 4.0) as published: ``text<TAB>0/1`` lines."""
-    source = Path(__file__).resolve().parents[2].parent / "shared/datasets/uci_sentiment_labelled"
-    reviews = source / "amazon_cells_labelled.txt"
-    if not reviews.is_file():
-        import pytest
+    """A file laid out like the UCI sentences: ``text<TAB>0/1`` lines, no header."""
+    import itertools
 
-        pytest.skip("the shared UCI data set is not here")
+    good = ["Great", "Excellent", "Really good", "Love this", "Works perfectly, a fine"]
+    bad = ["Terrible", "Awful", "Really poor", "Hate this", "Broke at once, a useless"]
+    things = ["phone", "case", "charger", "headset", "battery", "screen", "cable", "speaker"]
+    lines = [f"{a} {t}.\t1" for a, t in itertools.product(good, things)]
+    lines += [f"{a} {t}.\t0" for a, t in itertools.product(bad, things)]
+    reviews = tmp_path / "reviews_labelled.txt"
+    reviews.write_text("\n".join(lines), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "uxlift.cli", "evaluate", "sentiment", "--train", str(reviews),
          "--method", "tfidf+logreg", "--no-progress", "--json"],
@@ -108,5 +111,5 @@ def test_evaluate_sentiment_finds_the_layout_and_runs_the_peer(tmp_path: Path) -
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["n_test"] == 200 and report["n_classes"] == 2
-    assert report["accuracy"] > 0.7 and set(report["peers"]) == {"tfidf+lr"}
+    assert report["n_test"] == 16 and report["n_classes"] == 2
+    assert report["accuracy"] >= 0.8 and set(report["peers"]) == {"tfidf+lr"}
