@@ -13,13 +13,18 @@ from uxlift.errors import BadRequest, InvalidInput, PayloadTooLarge
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-async def read_model(request: Request, model: type[ModelT]) -> ModelT:
-    """Parse and validate a JSON object body (after authentication has run)."""
+async def read_json(request: Request) -> Any:
+    """The body parsed as JSON (400 when it is not)."""
     raw = await request.body()
     try:
-        payload = orjson.loads(raw)
+        return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"body is not valid JSON: {exc}") from None
+
+
+async def read_model(request: Request, model: type[ModelT]) -> ModelT:
+    """Parse and validate a JSON object body (after authentication has run)."""
+    payload = await read_json(request)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -32,11 +37,7 @@ async def read_model(request: Request, model: type[ModelT]) -> ModelT:
 
 async def read_batch(request: Request, key: str, *, max_rows: int) -> list[Any]:
     """The rows of a batch body ``[...]`` or ``{key: [...]}``."""
-    raw = await request.body()
-    try:
-        payload = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise BadRequest(f"body is not valid JSON: {exc}") from None
+    payload = await read_json(request)
     rows = payload.get(key) if isinstance(payload, dict) else payload
     if not isinstance(rows, list):
         raise BadRequest(

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from uxlift.text.language import HAN, KANA
+
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 DEFAULT_MAX_CHARS = 700
+_CJK = re.compile(f"[{HAN}{KANA}\u3000-\u303f\uff00-\uffef]")  # scripts and their punctuation
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,8 @@ def _pieces(paragraph: str, max_chars: int) -> list[str]:
 
 
 def _joiner(a: str, b: str) -> str:
-    cjk = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
-    return "" if cjk.search(a[-1:]) or cjk.search(b[:1]) else " "
+    """No space between pieces where either side is Chinese or Japanese script."""
+    return "" if _CJK.match(a[-1:]) or _CJK.match(b[:1]) else " "
 
 
 def chunk_document(text: str, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Passage]:

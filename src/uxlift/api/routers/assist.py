@@ -6,6 +6,7 @@ works the hand-off queue; ``admin`` reloads a newly trained intent model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.text.language import HAN
 
 router = APIRouter(prefix="/v1/assist", tags=["assistant"])
+_HAN = re.compile(f"[{HAN}]")
 
 
 class NewConversation(BaseModel):
@@ -59,7 +62,7 @@ def text_pieces(text: str | None) -> Iterator[str]:
     """The reply in small pieces (words; characters for Chinese), as a generator streams."""
     if not text:
         return
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if _HAN.search(text):
         for start in range(0, len(text), 4):
             yield text[start : start + 4]
         return

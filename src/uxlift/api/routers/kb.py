@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
-from uxlift.api.body import read_batch, read_model
+from uxlift.api.body import read_batch, read_json, read_model
 from uxlift.assist.kb_files import DOCUMENT_SUFFIXES
 from uxlift.errors import InvalidInput
 
@@ -106,14 +106,7 @@ def get_entry(request: Request, entry_id: str) -> dict[str, Any]:
     "/entries/{entry_id}", summary="Replace one entry", dependencies=[Depends(require("agent"))]
 )
 async def put_entry(request: Request, entry_id: str) -> dict[str, Any]:
-    import orjson
-
-    from uxlift.errors import BadRequest
-
-    try:
-        raw = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as exc:
-        raise BadRequest(f"body is not valid JSON: {exc}") from None
+    raw = await read_json(request)
     if isinstance(raw, dict):
         raw.pop("id", None)
     entry = await run_in_threadpool(request.app.state.services.kb.replace, entry_id, raw)
