@@ -15,6 +15,7 @@ from uxlift.cli_common import _emit, _services, _settings, cli_errors, console
 from uxlift.cli_evaluate import evaluate_app
 from uxlift.cli_intent import evaluate_intent_cmd  # noqa: F401  (registers the command)
 from uxlift.cli_models import models_app, recommend_cmd, train_app
+from uxlift.cli_monitor import alerts_app, import_texts_cmd, monitor_app, topics_app, webhooks_app
 
 app = typer.Typer(
     help="uxlift: language models + one event log -> better user experience.", no_args_is_help=True
@@ -31,6 +32,11 @@ app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
 app.add_typer(kb_app, name="kb")
+app.add_typer(topics_app, name="topics")
+app.add_typer(monitor_app, name="monitor")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(webhooks_app, name="webhooks")
+import_app.command("texts")(cli_errors(import_texts_cmd))
 app.command("recommend")(recommend_cmd)
 
 

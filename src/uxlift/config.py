@@ -101,6 +101,36 @@ class Settings(BaseSettings):
             "(multilingual-e5-small, extra uxlift[multilingual]) or a local model path."
         ),
     )
+    monitor_detector: str = Field(
+        default="cusum", pattern="^(cusum|ewma)$", description="Surge detector: cusum or ewma."
+    )
+    monitor_arl0: float = Field(
+        default=500.0, gt=1, description="Windows between false alarms the detector may allow."
+    )
+    monitor_min_volume: int = Field(
+        default=20, ge=1, description="Texts a window needs before its negative share counts."
+    )
+    monitor_cooldown: int = Field(
+        default=6, ge=0, description="Windows a series stays quiet after an alert."
+    )
+    monitor_scan_windows: int = Field(
+        default=72, ge=1, description="Recent windows each scan runs the detector over."
+    )
+    monitor_min_history: int = Field(
+        default=168, ge=24, description="Windows of history a series needs for a baseline."
+    )
+    monitor_scan_every_s: float = Field(
+        default=300.0, ge=0, description="Seconds between the server's surge scans (0: never)."
+    )
+    monitor_topic_min_z: float = Field(
+        default=3.0, description="How far above ordinary texts a text must be to join a topic."
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhook_backoff_s: float = Field(
+        default=2.0, gt=0, description="Wait after a webhook's first failed attempt (doubles)."
+    )
+    webhook_max_backoff_s: float = Field(default=600.0, gt=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
     log_level: str = "INFO"
 
     @property

@@ -16,6 +16,10 @@ from uxlift.events.catalog import CatalogService
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.validation import Limits
 from uxlift.keys import KeyService
+from uxlift.monitor.analyzer import LazyEncoders, TextAnalyzer
+from uxlift.monitor.service import MonitorSettings, OpinionService
+from uxlift.monitor.surge import DetectorSettings
+from uxlift.monitor.webhooks import RetryPolicy, WebhookDispatcher
 from uxlift.predict.live_log import LiveLog
 from uxlift.predict.registry import registry_for
 from uxlift.predict.service import PredictionService
@@ -57,8 +61,10 @@ class Services:
     kb: KnowledgeBaseService
     assistant: Assistant
     conversations: ConversationService
+    opinions: OpinionService
 
     def close(self) -> None:
+        self.opinions.webhooks.close()
         self.exposures.close()
         self.item_embedder.stop()
         self.query_encoder.close()
@@ -141,6 +147,8 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     kb = KnowledgeBaseService(store)
     assistant = build_assistant(settings, store, kb, redactor)
     conversations = ConversationService(store, assistant, kb, events, pseudonymizer, redactor)
+    opinions = build_opinions(settings, store, pseudonymizer, redactor)
+    events.add_listener(opinions.events_stored)
     return Services(
         settings=settings,
         store=store,
@@ -161,6 +169,44 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         kb=kb,
         assistant=assistant,
         conversations=conversations,
+        opinions=opinions,
+    )
+
+
+def build_opinions(
+    settings: Settings, store: Store, pseudonymizer: Pseudonymizer, redactor: Redactor
+) -> OpinionService:
+    """Opinion monitoring: the text analyzer (models load on first use), the surge
+    detectors as configured, and the webhook dispatcher (its sender thread starts
+    with the server)."""
+    webhooks = WebhookDispatcher(
+        store,
+        lambda webhook_id: pseudonymizer.content_digest(b"webhook\x00" + webhook_id.encode()),
+        policy=RetryPolicy(
+            base_s=settings.webhook_backoff_s,
+            max_s=settings.webhook_max_backoff_s,
+            timeout_s=settings.webhook_timeout_s,
+        ),
+        default_max_attempts=settings.webhook_max_attempts,
+    )
+    detector = DetectorSettings(
+        method=settings.monitor_detector,
+        arl0=settings.monitor_arl0,
+        cooldown=settings.monitor_cooldown,
+        min_volume=settings.monitor_min_volume,
+    )
+    return OpinionService(
+        store,
+        pseudonymizer,
+        redactor,
+        limits_from(settings),
+        TextAnalyzer(LazyEncoders(settings.models_dir), topic_min_z=settings.monitor_topic_min_z),
+        webhooks,
+        MonitorSettings(
+            detector=detector,
+            scan_windows=settings.monitor_scan_windows,
+            min_history=settings.monitor_min_history,
+        ),
     )
 
 

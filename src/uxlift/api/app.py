@@ -22,6 +22,7 @@ from uxlift.api.routers import (
     items,
     kb,
     keys,
+    opinions,
     predict,
     recommend,
     stats,
@@ -29,6 +30,7 @@ from uxlift.api.routers import (
     text,
     users,
 )
+from uxlift.monitor.service import PeriodicScan
 from uxlift.recommend.retraining import RetrainScheduler
 from uxlift.recommend.warming import ListWarmer
 from uxlift.services import Services
@@ -47,6 +49,7 @@ API_ROUTERS = (
     kb.router,
     assist.router,
     chat_completions.router,
+    opinions.router,
 )
 
 
@@ -64,7 +67,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     scheduled retraining."""
     services = app.state.services
     settings = services.settings
-    workers: list[ListWarmer | RetrainScheduler] = []
+    workers: list[ListWarmer | RetrainScheduler | PeriodicScan] = []
     warmer = None
     if settings.warm_lists > 0:
         warmer = ListWarmer(services.recommendations, users=settings.warm_lists)
@@ -72,7 +75,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.retrain_every_h > 0:
         workers.append(RetrainScheduler(services.recommendations, settings.data_dir,
                                         every_s=settings.retrain_every_h * 3600))  # fmt: skip
+    if settings.monitor_scan_every_s > 0:
+        workers.append(PeriodicScan(services.opinions, every_s=settings.monitor_scan_every_s))
     app.state.warmer = warmer
+    services.opinions.webhooks.start()
     for worker in workers:
         worker.start()
     threading.Thread(target=_index_knowledge, args=(services,), daemon=True).start()

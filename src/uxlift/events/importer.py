@@ -220,3 +220,29 @@ def _tally(
     report.rejected += rows - accepted
     if len(report.sample_errors) < 10:
         report.sample_errors.extend(errors[: 10 - len(report.sample_errors)])
+
+
+def import_texts(
+    opinions: Any,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    batch_rows: int = 2_000,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Stream opinion texts (``source, text, timestamp, ...``) into monitoring, through
+    the same validation, redaction and labelling as ``POST /v1/texts``."""
+    report = ImportReport(path)
+    rejects = _RejectsWriter(rejects_path or default_rejects_path(path))
+    try:
+        for rows in read_batches(path, fmt or detect_format(path), batch_rows):
+            result = opinions.ingest(rows, start_index=report.rows)
+            rejects.write(result.errors, _by_index(result.errors, rows, report.rows))
+            accepted = len(rows) - len({e.index for e in result.errors})
+            _tally(report, len(rows), accepted, result.stored, result.errors)
+            if progress:
+                progress(len(rows))
+    finally:
+        report.rejects_path = rejects.close()
+    return report

@@ -86,7 +86,7 @@ def _limit_errors(index: int, event: EventIn, limits: Limits, now: datetime) -> 
     return errors
 
 
-def _validate_rows(
+def validate_rows(
     rows: Sequence[Any],
     model: type[ModelT],
     start_index: int,
@@ -119,14 +119,14 @@ def validate_events(
 ) -> ValidatedBatch[EventIn]:
     """Validate raw event rows (dicts from JSON, CSV or Parquet)."""
     now = datetime.now(UTC)
-    return _validate_rows(
+    return validate_rows(
         rows, EventIn, start_index, lambda i, event: _limit_errors(i, event, limits, now)
     )
 
 
 def validate_items(rows: Sequence[Any], *, start_index: int = 0) -> ValidatedBatch[ItemIn]:
     """Validate raw catalog rows."""
-    return _validate_rows(rows, ItemIn, start_index)
+    return validate_rows(rows, ItemIn, start_index)
 
 
 def _not_an_object(raw: Any) -> str:

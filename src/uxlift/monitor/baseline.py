@@ -53,7 +53,8 @@ class SeasonalBaseline:
         self._fit_volume(np.sqrt(volume + 0.375) * 2.0, slots)
         total = volume.sum()
         self.share_ = float(negatives.sum() / total) if total > 0 else 0.0
-        typical = float(np.mean(volume[volume >= self.min_volume])) if total > 0 else 0.0
+        counted = volume[volume >= self.min_volume]
+        typical = float(np.mean(counted)) if len(counted) else float(self.min_volume)
         self.share_offset_sd_ = float(np.sqrt(typical / total)) if total > 0 else 0.0
         raw_share = binomial_z(negatives, volume, self.share_, self.min_volume)
         self.share_spread_ = _spread(raw_share)

@@ -29,7 +29,10 @@ def erase_user(cur: duckdb.DuckDBPyConnection, user_key: str) -> dict[str, int]:
     replay of an old batch cannot store them again. Call inside a transaction so
     that erasure is all-or-nothing.
     """
+    from uxlift.store.opinions import forget_user_texts
+
     deleted: dict[str, int] = {}
+    forget_user_texts(cur, user_key)  # out of the aggregates before the rows go
     cur.execute(
         "INSERT OR IGNORE INTO erased_event_keys SELECT event_key FROM events WHERE user_key = ?",
         [user_key],

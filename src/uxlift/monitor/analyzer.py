@@ -1,0 +1,177 @@
+"""Sentiment and topics of a batch of texts, each text encoded once.
+
+The encoders load on first use: English texts go through all-MiniLM-L6-v2 on
+its fast CPU path, the rest through multilingual-e5-small. The sentiment model
+is the team's own when ``uxlift train sentiment`` saved one into the models
+directory, the shipped default otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from uxlift.monitor.sentiment import HEADS, SENTIMENTS, Encode, SentimentModel, head_for
+from uxlift.monitor.topics import Topic, ZeroShotTopics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    sentiment: str
+    score: float
+    confidence: float
+    topics: tuple[str, ...]
+
+
+class LazyEncoders:
+    """The two heads' encoders, built on first use, shared by sentiment and topics."""
+
+    def __init__(self, models_dir: Path, factories: dict[str, Callable[[], Any]] | None = None):
+        self.models_dir = models_dir
+        self._factories = factories or {
+            "en": lambda: _fast_minilm(models_dir),
+            "multi": _e5,
+        }
+        self._built: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def encoder(self, head: str) -> Any:
+        if head not in self._built:
+            with self._lock:
+                if head not in self._built:
+                    self._built[head] = self._factories[head]()
+        return self._built[head]
+
+    def encode_fn(self, head: str) -> Encode:
+        return lambda texts: self.encoder(head).encode(list(texts))
+
+    def functions(self) -> dict[str, Encode]:
+        return {head: self.encode_fn(head) for head in HEADS}
+
+    def ids(self) -> dict[str, str]:
+        return {head: str(self.encoder(head).id) for head in HEADS}
+
+
+def _fast_minilm(models_dir: Path) -> Any:
+    from uxlift.text.fast_encoder import FastMiniLMEncoder
+
+    return FastMiniLMEncoder(cache_dir=models_dir)
+
+
+def _e5() -> Any:
+    from uxlift.text.e5_encoder import E5Encoder
+
+    return E5Encoder(role="query")
+
+
+def sentiment_dir(models_dir: Path) -> Path:
+    return models_dir / "sentiment"
+
+
+class TextAnalyzer:
+    """Labels texts with sentiment and topics (see the module docstring)."""
+
+    def __init__(
+        self,
+        encoders: LazyEncoders,
+        *,
+        topic_min_z: float = 3.0,
+        model: SentimentModel | None = None,
+    ) -> None:
+        self.encoders = encoders
+        self.topic_min_z = topic_min_z
+        self._model = model
+        self._topics: ZeroShotTopics | None = None
+        self._topic_defs: list[Topic] = []
+        self._lock = threading.Lock()
+
+    # -- models ------------------------------------------------------------
+    @property
+    def model(self) -> SentimentModel:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load_model()
+        return self._model
+
+    def _load_model(self) -> SentimentModel:
+        from uxlift.monitor.default_sentiment import load_default
+
+        functions = self.encoders.functions()
+        default = load_default(functions)
+        own = sentiment_dir(self.encoders.models_dir)
+        if (own / "sentiment.json").exists():
+            log.info("sentiment model from %s", own)
+            return SentimentModel.load(own, encoders=functions).with_fallback(default)
+        return default
+
+    def reload(self) -> None:
+        with self._lock:
+            self._model = None
+
+    def set_topics(self, topics: Sequence[Topic]) -> None:
+        """Use these topic definitions from now on."""
+        with self._lock:
+            self._topic_defs = list(topics)
+            self._topics = None
+
+    def _zero_shot(self) -> ZeroShotTopics:
+        if self._topics is None:
+            from uxlift.monitor.default_sentiment import training_data
+
+            texts, _ = training_data()
+            background = {
+                "en": [t for t in texts if head_for(t) == "en"][::8],
+                "multi": [t for t in texts if head_for(t) == "multi"],
+            }
+            self._topics = ZeroShotTopics(
+                self._topic_defs,
+                encoders=self.encoders.functions(),
+                background=background,
+                min_z=self.topic_min_z,
+            )
+        return self._topics
+
+    # -- analysis ----------------------------------------------------------
+    def analyze(self, texts: Sequence[str]) -> list[Analysis]:
+        texts = [str(t) for t in texts]
+        if not texts:
+            return []
+        model = self.model
+        groups: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            groups.setdefault(model._route(text), []).append(i)
+        proba = np.zeros((len(texts), len(SENTIMENTS)))
+        vectors: dict[str, np.ndarray] = {}
+        for head, members in groups.items():
+            encoded = np.asarray(
+                self.encoders.encode_fn(head)([texts[i] for i in members]), dtype=np.float32
+            )
+            vectors[head] = encoded
+            proba[members] = model.heads_[head].proba(encoded)
+        topics = self._zero_shot().assign(texts, vectors) if self._topic_defs else None
+        out = []
+        for i, row in enumerate(proba):
+            j = int(row.argmax())
+            out.append(
+                Analysis(
+                    sentiment=SENTIMENTS[j],
+                    score=round(float(row[2] - row[0]), 4),
+                    confidence=round(float(row[j]), 4),
+                    topics=topics[i] if topics is not None else (),
+                )
+            )
+        return out
+
+    def assign_topics(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        if not self._topic_defs:
+            return [() for _ in texts]
+        return self._zero_shot().assign(list(texts))

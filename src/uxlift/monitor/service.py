@@ -1,0 +1,569 @@
+"""Opinion monitoring as a service: texts in, trends and alerts out.
+
+Texts arrive from the API, file imports and the event log (reviews and chat
+messages). Each is validated, pseudonymized and redacted like every event,
+labelled (sentiment, topics) and stored with the hourly aggregates in one
+transaction. A scan runs the surge detectors over every topic x source series;
+a new alert is stored with its webhook deliveries (one transaction), pushed to
+the dashboard's live stream and sent by the webhook dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+
+from uxlift.errors import InvalidInput, NotFound
+from uxlift.events.validation import Limits, RowError, validate_rows
+from uxlift.monitor import keywords as kw
+from uxlift.monitor.analyzer import TextAnalyzer
+from uxlift.monitor.detection import Alarm, scan_series
+from uxlift.monitor.records import ALERT_STATUSES, Alert, StoredText
+from uxlift.monitor.surge import DetectorSettings
+from uxlift.monitor.texts import TextIn, TopicIn
+from uxlift.monitor.topics import Topic
+from uxlift.monitor.webhooks import WebhookDispatcher
+from uxlift.privacy.pseudonymize import Pseudonymizer
+from uxlift.privacy.redact import Redactor
+from uxlift.store import Store
+from uxlift.store import opinions as rows
+from uxlift.store.database import utcnow
+from uxlift.text.language import detect_language
+
+log = logging.getLogger(__name__)
+GRANULARITIES = ("hour", "day")
+EVENT_TEXT_SOURCES = {"review": "reviews", "chat": "chat"}
+TOP_TEXTS = 5
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    detector: DetectorSettings = field(default_factory=DetectorSettings)
+    scan_windows: int = 72
+    min_history: int = 168
+
+
+@dataclass(frozen=True)
+class TextsResult:
+    received: int
+    stored: int
+    duplicates: int
+    errors: list[RowError]
+    texts: list[StoredText]
+
+    def to_dict(self, *, with_texts: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "received": self.received,
+            "accepted": self.received - len({e.index for e in self.errors}),
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "rejected": len({e.index for e in self.errors}),
+            "errors": [e.to_dict() for e in self.errors],
+        }
+        if with_texts:
+            out["texts"] = [t.to_dict() for t in self.texts]
+        return out
+
+
+class AlertStream:
+    """Fan-out of new alerts to live subscribers (the dashboard's SSE)."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[queue.Queue[dict[str, Any]]] = set()
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> queue.Queue[dict[str, Any]]:
+        q: queue.Queue[dict[str, Any]] = queue.Queue(maxsize=1000)
+        with self._lock:
+            self._subscribers.add(q)
+        return q
+
+    def unsubscribe(self, q: queue.Queue[dict[str, Any]]) -> None:
+        with self._lock:
+            self._subscribers.discard(q)
+
+    def publish(self, item: dict[str, Any]) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for q in subscribers:
+            try:
+                q.put_nowait(item)
+            except queue.Full:  # a stalled client misses live items; the API lists them
+                log.warning("an alert stream subscriber is full; dropping its live copy")
+
+
+class OpinionService:
+    def __init__(
+        self,
+        store: Store,
+        pseudonymizer: Pseudonymizer,
+        redactor: Redactor,
+        limits: Limits,
+        analyzer: TextAnalyzer,
+        webhooks: WebhookDispatcher,
+        settings: MonitorSettings | None = None,
+    ) -> None:
+        self.store = store
+        self.pseudonymizer = pseudonymizer
+        self.redactor = redactor
+        self.limits = limits
+        self.analyzer = analyzer
+        self.webhooks = webhooks
+        self.settings = settings or MonitorSettings()
+        self.stream = AlertStream()
+        self._scan_lock = threading.Lock()
+        self.analyzer.set_topics(self._topic_definitions())
+
+    # -- texts in ------------------------------------------------------------
+    def ingest(self, raw_rows: Sequence[Any], *, start_index: int = 0) -> TextsResult:
+        """Validate, protect, label and store texts; valid rows are kept, the rest
+        reported by index, field and reason. A re-sent ``text_id`` stores nothing."""
+        now = datetime.now(UTC)
+        batch = validate_rows(
+            raw_rows, TextIn, start_index, lambda i, t: self._limit_errors(i, t, now)
+        )
+        prepared = [self._prepare(text) for text in batch.rows]
+        stored = self._store(prepared)
+        return TextsResult(
+            received=len(raw_rows),
+            stored=len(stored),
+            duplicates=len(prepared) - len(stored),
+            errors=batch.errors,
+            texts=stored,
+        )
+
+    def _limit_errors(self, index: int, text: TextIn, now: datetime) -> list[RowError]:
+        errors = []
+        if len(text.text) > self.limits.max_text_chars:
+            errors.append(
+                RowError(index, "text", f"longer than {self.limits.max_text_chars} characters")
+            )
+        if text.metadata is not None:
+            size = len(orjson.dumps(text.metadata))
+            if size > self.limits.max_properties_bytes:
+                errors.append(
+                    RowError(
+                        index, "metadata",
+                        f"{size} bytes as JSON; limit {self.limits.max_properties_bytes}",
+                    )
+                )  # fmt: skip
+        if text.timestamp is not None and text.timestamp > now + timedelta(
+            seconds=self.limits.max_future_skew_s
+        ):
+            errors.append(RowError(index, "timestamp", "is too far in the future"))
+        return errors
+
+    def _prepare(self, text: TextIn) -> dict[str, Any]:
+        from uxlift.events.ingest import redact_values
+
+        moment = (text.timestamp or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+        content = text.model_dump(mode="json", exclude={"text_id"})
+        text_id = (
+            text.text_id
+            or "t_"
+            + self.pseudonymizer.content_digest(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))[
+                :32
+            ]
+        )
+        if text.timestamp is None and text.text_id is None:
+            text_id = "t_" + uuid.uuid4().hex
+        redacted = self.redactor.redact(text.text)
+        return {
+            "text_id": text_id,
+            "user_key": None if text.user_id is None else self.pseudonymizer.user_key(text.user_id),
+            "source": text.source,
+            "channel": text.channel,
+            "language": text.language or detect_language(redacted, default="other"),
+            "text": redacted,
+            "metadata": None
+            if text.metadata is None
+            else redact_values(text.metadata, self.redactor.redact),
+            "ts": moment,
+        }
+
+    def _store(self, prepared: list[dict[str, Any]]) -> list[StoredText]:
+        if not prepared:
+            return []
+        fresh = self._unseen(prepared)
+        analyses = self.analyzer.analyze([p["text"] for p in fresh])
+        texts = [
+            StoredText(
+                **p,
+                sentiment=a.sentiment,
+                score=a.score,
+                confidence=a.confidence,
+                topics=a.topics,
+            )
+            for p, a in zip(fresh, analyses, strict=True)
+        ]
+        with self.store.transaction() as cur:
+            return rows.insert_texts(cur, texts)
+
+    def _unseen(self, prepared: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows whose id is not stored yet (no model time spent on retries)."""
+        ids = [p["text_id"] for p in prepared]
+        known = {t.text_id for t in rows.texts_by_id(self.store.cursor(), ids)}
+        seen: set[str] = set()
+        out = []
+        for p in prepared:
+            if p["text_id"] in known or p["text_id"] in seen:
+                continue
+            seen.add(p["text_id"])
+            out.append(p)
+        return out
+
+    def events_stored(self, table: pa.Table) -> None:
+        """Reviews and chat messages from the event log join the monitored texts."""
+        if table.num_rows == 0 or "text" not in table.column_names:
+            return
+        wanted = [
+            i
+            for i, (kind, text) in enumerate(
+                zip(table.column("type").to_pylist(), table.column("text").to_pylist(), strict=True)
+            )
+            if kind in EVENT_TEXT_SOURCES and text
+        ]
+        if not wanted:
+            return
+        picked = table.take(pa.array(wanted)).to_pylist()
+        prepared = [
+            {
+                "text_id": f"event:{row['event_id']}",
+                "user_key": row["user_key"],
+                "source": EVENT_TEXT_SOURCES[row["type"]],
+                "channel": row.get("item_id"),
+                "language": detect_language(row["text"], default="other"),
+                "text": row["text"],
+                "metadata": None,
+                "ts": _naive(row["ts"]),
+            }
+            for row in picked
+        ]
+        try:
+            self._store(prepared)
+        except Exception:  # the events are stored; monitoring must not fail their write
+            log.exception("could not add %d event texts to opinion monitoring", len(prepared))
+
+    # -- reading -------------------------------------------------------------
+    def texts(self, **filters: Any) -> tuple[list[StoredText], int]:
+        return rows.find_texts(self.store.cursor(), **filters)
+
+    def trend(
+        self,
+        *,
+        topic: str = "*",
+        source: str = "*",
+        granularity: str = "hour",
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Windows (volume, negative share, mean score) and the alerts among them."""
+        _check_granularity(granularity)
+        cur = self.store.cursor()
+        points = rows.series(
+            cur, topic=topic, source=source, granularity=granularity, start=start, end=end
+        )
+        alerts = [
+            a
+            for a in rows.list_alerts(cur, topic=topic, since=start, limit=500)
+            if a.source == source and a.granularity == granularity
+            and (end is None or a.window_start < end)
+        ]  # fmt: skip
+        return {
+            "topic": topic,
+            "source": source,
+            "granularity": granularity,
+            "windows": [
+                {
+                    "start": _iso(w),
+                    "volume": n,
+                    "negative": x,
+                    "positive": p,
+                    "negative_share": round(x / n, 4) if n else None,
+                    "mean_score": round(s / n, 4) if n else None,
+                }
+                for w, n, x, p, s in points
+            ],
+            "alerts": [a.to_dict() for a in alerts],
+        }
+
+    def window(
+        self, *, topic: str, source: str, granularity: str, start: datetime
+    ) -> dict[str, Any]:
+        """One window in detail: counts, keywords and its most negative texts."""
+        _check_granularity(granularity)
+        end = start + _step(granularity)
+        cur = self.store.cursor()
+        texts = rows.window_texts(cur, topic=topic, source=source, start=start, end=end)
+        history = rows.window_texts(
+            cur, topic=topic, source=source, start=start - 28 * _step("day"), end=start
+        )
+        background = kw.document_frequencies(t.text for t in history[-2000:])
+        negatives = sorted((t for t in texts if t.sentiment == "negative"), key=lambda t: t.score)
+        return {
+            "topic": topic,
+            "source": source,
+            "granularity": granularity,
+            "start": _iso(start),
+            "volume": len(texts),
+            "negative": len(negatives),
+            "keywords": kw.top_keywords([t.text for t in texts], background),
+            "negative_keywords": kw.top_keywords([t.text for t in negatives], background),
+            "top_negative_texts": [t.to_dict() for t in negatives[:TOP_TEXTS]],
+        }
+
+    def series(self) -> list[dict[str, Any]]:
+        return [
+            {"topic": t, "source": s, "volume": n}
+            for t, s, n in rows.series_keys(self.store.cursor())
+        ]
+
+    # -- topics --------------------------------------------------------------
+    def _topic_definitions(self) -> list[Topic]:
+        return [
+            Topic(t["name"], t["description"], tuple(t["keywords"]))
+            for t in rows.list_topics(self.store.cursor())
+        ]
+
+    def topics(self) -> list[dict[str, Any]]:
+        return rows.list_topics(self.store.cursor())
+
+    def put_topic(self, raw: Any, *, reassign: bool = True) -> dict[str, Any]:
+        topic = TopicIn.model_validate(raw)
+        with self.store.transaction() as cur:
+            created = rows.upsert_topic(
+                cur, topic.name, topic.description, list(topic.keywords), "defined", utcnow()
+            )
+        self.analyzer.set_topics(self._topic_definitions())
+        changed = self.reassign_topics() if reassign else 0
+        return {**topic.model_dump(), "created": created, "texts_reassigned": changed}
+
+    def delete_topic(self, name: str) -> None:
+        with self.store.transaction() as cur:
+            if not rows.delete_topic(cur, name):
+                raise NotFound(f"no topic {name!r}")
+        self.analyzer.set_topics(self._topic_definitions())
+        self.reassign_topics()
+
+    def reassign_topics(self, *, batch: int = 512) -> int:
+        """Label every stored text with the current topics; rebuild the aggregates.
+        Returns how many texts changed topics."""
+        texts = rows.all_texts(self.store.cursor())
+        changed: dict[str, list[str]] = {}
+        for start in range(0, len(texts), batch):
+            part = texts[start : start + batch]
+            for text, topics in zip(
+                part, self.analyzer.assign_topics([t.text for t in part]), strict=True
+            ):
+                if tuple(topics) != text.topics:
+                    changed[text.text_id] = list(topics)
+        with self.store.transaction() as cur:
+            if changed:
+                rows.set_text_topics(cur, changed)
+            rows.rebuild_windows(cur)
+        return len(changed)
+
+    # -- detection -------------------------------------------------------------
+    def scan(
+        self, *, now: datetime | None = None, granularity: str = "hour", min_volume: int = 0
+    ) -> list[Alert]:
+        """Run the detectors over every series up to the last closed window; store,
+        stream and queue for delivery every new alert. Returns the new alerts."""
+        _check_granularity(granularity)
+        moment = _naive(now) if now is not None else utcnow()
+        with self._scan_lock:
+            closed_end = _floor(moment, granularity)
+            new: list[Alert] = []
+            for topic, source, total in rows.series_keys(self.store.cursor()):
+                if total >= min_volume:
+                    new.extend(self._scan_one(topic, source, granularity, closed_end))
+        for alert in new:
+            self.stream.publish({"type": "alert", "alert": alert.to_dict()})
+        if new:
+            self.webhooks.notify()
+        return new
+
+    def _scan_one(self, topic: str, source: str, granularity: str, end: datetime) -> list[Alert]:
+        cfg = self.settings
+        step = _step(granularity)
+        span = cfg.min_history + cfg.scan_windows
+        start = end - span * step
+        cur = self.store.cursor()
+        points = rows.series(
+            cur, topic=topic, source=source, granularity=granularity, start=start, end=end
+        )
+        if not points:
+            return []
+        first = max(start, points[0][0])
+        count = int((end - first) / step)
+        volume = np.zeros(count)
+        negative = np.zeros(count)
+        for w, n, x, _, _ in points:
+            k = int((w - first) / step)
+            if 0 <= k < count:
+                volume[k], negative[k] = n, x
+        first_slot = first.hour if granularity == "hour" else first.weekday()
+        recent = min(cfg.scan_windows, count)
+        alarms = scan_series(
+            volume, negative, recent=recent, granularity=granularity, first_slot=first_slot,
+            settings=cfg.detector, min_history=cfg.min_history,
+        )  # fmt: skip
+        new = []
+        for alarm in alarms:
+            window_start = first + alarm.window * step
+            last = rows.last_alert_window(cur, topic, source, alarm.statistic, granularity)
+            quiet = cfg.detector.cooldown * step
+            if last is not None and last <= window_start <= last + quiet:
+                continue
+            alert, detail = self._alert(topic, source, granularity, window_start, alarm)
+            if self._store_alert(alert, detail):
+                new.append(alert)
+        return new
+
+    def _alert(
+        self, topic: str, source: str, granularity: str, start: datetime, alarm: Alarm
+    ) -> tuple[Alert, dict[str, Any]]:
+        detail = self.window(topic=topic, source=source, granularity=granularity, start=start)
+        keywords = detail["negative_keywords"] or detail["keywords"]
+        return Alert(
+            alert_id="al_" + uuid.uuid4().hex[:20],
+            topic=topic,
+            source=source,
+            statistic=alarm.statistic,
+            granularity=granularity,
+            window_start=start,
+            window_end=start + _step(granularity),
+            detector=self.settings.detector.method,
+            observed=round(alarm.observed, 4),
+            expected=round(alarm.expected, 4),
+            z=alarm.z,
+            level=alarm.level,
+            threshold=alarm.threshold,
+            volume=alarm.volume,
+            negative=alarm.negative,
+            severity=alarm.severity,
+            status="open",
+            keywords=tuple(keywords),
+            text_ids=tuple(t["text_id"] for t in detail["top_negative_texts"]),
+        ), detail
+
+    def _store_alert(self, alert: Alert, detail: dict[str, Any]) -> bool:
+        payload = orjson.dumps(
+            {
+                "type": "alert",
+                "alert": alert.to_dict(),
+                "top_negative_texts": [
+                    {k: t[k] for k in ("text_id", "text", "score", "timestamp", "source")}
+                    for t in detail["top_negative_texts"]
+                ],
+            }
+        ).decode()
+        with self.store.transaction() as cur:
+            if not rows.insert_alert(cur, alert, utcnow()):
+                return False
+            self.webhooks.enqueue(cur, alert, payload)
+        return True
+
+    # -- alerts ----------------------------------------------------------------
+    def alerts(
+        self, *, status: str | None = None, topic: str | None = None, limit: int = 100
+    ) -> list[Alert]:
+        if status is not None and status not in ALERT_STATUSES:
+            raise InvalidInput(
+                f"status must be one of {list(ALERT_STATUSES)}",
+                details=[{"field": "status", "reason": "unknown status"}],
+            )
+        return rows.list_alerts(self.store.cursor(), status=status, topic=topic, limit=limit)
+
+    def alert(self, alert_id: str) -> dict[str, Any]:
+        cur = self.store.cursor()
+        found = rows.get_alert(cur, alert_id)
+        if found is None:
+            raise NotFound(f"no alert {alert_id!r}")
+        out = found.to_dict()
+        out["texts"] = [t.to_dict() for t in rows.texts_by_id(cur, list(found.text_ids))]
+        out["deliveries"] = [d.to_dict() for d in self.webhooks.deliveries(alert_id=alert_id)]
+        return out
+
+    def set_status(self, alert_id: str, status: str, *, actor: str, note: str | None) -> Alert:
+        if status not in ("acknowledged", "resolved"):
+            raise InvalidInput(
+                "status must be 'acknowledged' or 'resolved'",
+                details=[{"field": "status", "reason": "unknown status"}],
+            )
+        with self.store.transaction() as cur:
+            current = rows.get_alert(cur, alert_id)
+            if current is None:
+                raise NotFound(f"no alert {alert_id!r}")
+            if current.status == "resolved" and status == "acknowledged":
+                raise InvalidInput(
+                    "a resolved alert cannot go back to acknowledged",
+                    details=[{"field": "status", "reason": "alert already resolved"}],
+                )
+            updated = rows.set_alert_status(
+                cur, alert_id, status, actor=actor, note=note, at=utcnow()
+            )
+        assert updated is not None
+        self.stream.publish({"type": "status", "alert": updated.to_dict()})
+        return updated
+
+
+def _check_granularity(granularity: str) -> None:
+    if granularity not in GRANULARITIES:
+        raise InvalidInput(
+            f"granularity must be one of {list(GRANULARITIES)}",
+            details=[{"field": "granularity", "reason": "unknown granularity"}],
+        )
+
+
+def _step(granularity: str) -> timedelta:
+    return timedelta(hours=1) if granularity == "hour" else timedelta(days=1)
+
+
+def _floor(moment: datetime, granularity: str) -> datetime:
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    return hour if granularity == "hour" else hour.replace(hour=0)
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds") + "Z"
+
+
+class PeriodicScan:
+    """Runs :meth:`OpinionService.scan` every ``every_s`` seconds while the server runs."""
+
+    def __init__(self, service: OpinionService, *, every_s: float) -> None:
+        self.service = service
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="uxlift-surge-scan", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            try:
+                self.service.scan()
+            except Exception:  # the next scan retries; serving goes on
+                log.exception("surge scan failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
