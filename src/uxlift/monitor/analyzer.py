@@ -37,7 +37,7 @@ class LazyEncoders:
     def __init__(self, models_dir: Path, factories: dict[str, Callable[[], Any]] | None = None):
         self.models_dir = models_dir
         self._factories = factories or {
-            "en": lambda: _fast_minilm(models_dir),
+            "en": lambda: _SizeRouted(_plain_minilm(), lambda: _fast_minilm(models_dir)),
             "multi": _e5,
         }
         self._built: dict[str, Any] = {}
@@ -58,6 +58,33 @@ class LazyEncoders:
 
     def ids(self) -> dict[str, str]:
         return {head: str(self.encoder(head).id) for head in HEADS}
+
+
+class _SizeRouted:
+    """MiniLM for English: a few texts (a request's worth) through the plain PyTorch
+    model every part of uxlift shares, big batches through the fast path (compiled
+    bf16), which costs an export and a compilation the first time."""
+
+    BIG = 256
+
+    def __init__(self, small: Any, big: Callable[[], Any]) -> None:
+        self._small = small
+        self._big_factory = big
+        self._big: Any = None
+        self.id = small.id
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) < self.BIG:
+            return self._small.encode(texts)
+        if self._big is None:
+            self._big = self._big_factory()
+        return self._big.encode(texts)
+
+
+def _plain_minilm() -> Any:
+    from uxlift.text.encoders import encoder_from_spec
+
+    return encoder_from_spec("minilm")
 
 
 def _fast_minilm(models_dir: Path) -> Any:

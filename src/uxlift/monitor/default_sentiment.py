@@ -58,7 +58,9 @@ def training_data() -> tuple[list[str], list[str]]:
 
 def train_default(encoders: dict[str, Encode], encoder_ids: dict[str, str]) -> SentimentModel:
     texts, labels = training_data()
-    return SentimentModel(encoders=encoders).fit(texts, labels, encoder_ids=encoder_ids)
+    return SentimentModel(encoders=encoders, balance=False).fit(
+        texts, labels, encoder_ids=encoder_ids
+    )
 
 
 def load_default(encoders: dict[str, Encode]) -> SentimentModel:

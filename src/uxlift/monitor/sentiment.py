@@ -100,7 +100,13 @@ class LinearHead:
 
     @classmethod
     def fit(
-        cls, vectors: np.ndarray, labels: Sequence[str], *, encoder_id: str, seed: int = 0
+        cls,
+        vectors: np.ndarray,
+        labels: Sequence[str],
+        *,
+        encoder_id: str,
+        seed: int = 0,
+        balance: bool = True,
     ) -> LinearHead:
         from uxlift.text import linear
         from uxlift.text.calibration import fit_temperature
@@ -117,7 +123,7 @@ class LinearHead:
         fit_idx, val_idx = validation_split(
             y_text.tolist(), fraction=min(0.2, 800 / len(y)), seed=seed
         )
-        weight = _balanced(y, len(classes))
+        weight = _balanced(y, len(classes)) if balance else None
         c, model = linear.choose_c(
             vectors[fit_idx], y[fit_idx], vectors[val_idx], y[val_idx],
             class_weight=weight, seed=seed,
@@ -187,10 +193,16 @@ class SentimentModel:
 
     ``encoders`` maps a head name to a function from texts to unit vectors; the
     service passes the installation's encoders, so their caches are shared.
+    ``balance`` weighs classes equally when one is over three times another's size;
+    the default model keeps the natural mix instead (its few neutral sentences
+    would otherwise claim every mild complaint).
     """
 
-    def __init__(self, *, encoders: dict[str, Encode] | None = None, seed: int = 0) -> None:
+    def __init__(
+        self, *, encoders: dict[str, Encode] | None = None, balance: bool = True, seed: int = 0
+    ) -> None:
         self.encoders = encoders
+        self.balance = balance
         self.seed = seed
         self.heads_: dict[str, LinearHead] = {}
 
@@ -219,15 +231,16 @@ class SentimentModel:
             vectors = self._encode("en", [texts[i] for i in english])
             heads["en"] = LinearHead.fit(
                 vectors, [normalized[i] for i in english],
-                encoder_id=ids.get("en", "en"), seed=self.seed,
+                encoder_id=ids.get("en", "en"), seed=self.seed, balance=self.balance,
             )  # fmt: skip
         if len(english) < len(texts):
             if progress:
                 progress(f"encoding {len(texts)} texts for the multilingual head")
             vectors = self._encode("multi", texts)
             heads["multi"] = LinearHead.fit(
-                vectors, normalized, encoder_id=ids.get("multi", "multi"), seed=self.seed
-            )
+                vectors, normalized, encoder_id=ids.get("multi", "multi"), seed=self.seed,
+                balance=self.balance,
+            )  # fmt: skip
         self.heads_ = heads
         return self
 

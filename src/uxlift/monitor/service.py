@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 import orjson
 import pyarrow as pa
+from pydantic import ValidationError
 
 from uxlift.errors import InvalidInput, NotFound
-from uxlift.events.validation import Limits, RowError, validate_rows
+from uxlift.events.validation import Limits, RowError, errors_from_exception, validate_rows
 from uxlift.monitor import keywords as kw
 from uxlift.monitor.analyzer import TextAnalyzer
 from uxlift.monitor.detection import Alarm, scan_series
@@ -270,8 +271,12 @@ class OpinionService:
         """Windows (volume, negative share, mean score) and the alerts among them."""
         _check_granularity(granularity)
         cur = self.store.cursor()
-        points = rows.series(
-            cur, topic=topic, source=source, granularity=granularity, start=start, end=end
+        points = _zero_filled(
+            rows.series(
+                cur, topic=topic, source=source, granularity=granularity, start=start, end=end
+            ),
+            granularity,
+            rows.time_range(cur)[0] if start is None else start,
         )
         alerts = [
             a
@@ -339,7 +344,14 @@ class OpinionService:
         return rows.list_topics(self.store.cursor())
 
     def put_topic(self, raw: Any, *, reassign: bool = True) -> dict[str, Any]:
-        topic = TopicIn.model_validate(raw)
+        try:
+            topic = TopicIn.model_validate(raw)
+        except ValidationError as exc:
+            problems = errors_from_exception(0, exc)
+            raise InvalidInput(
+                "the topic is invalid",
+                details=[{"field": p.field, "reason": p.reason} for p in problems],
+            ) from None
         with self.store.transaction() as cur:
             created = rows.upsert_topic(
                 cur, topic.name, topic.description, list(topic.keywords), "defined", utcnow()
@@ -383,17 +395,24 @@ class OpinionService:
         moment = _naive(now) if now is not None else utcnow()
         with self._scan_lock:
             closed_end = _floor(moment, granularity)
+            # a topic's quiet hours are zeros from the day monitoring began
+            began, _ = rows.time_range(self.store.cursor())
             new: list[Alert] = []
-            for topic, source, total in rows.series_keys(self.store.cursor()):
+            for topic, source, total, last in rows.series_keys(self.store.cursor()):
+                # a stream that went quiet (or was loaded late) is judged up to its
+                # last window with texts: the scans after that add nothing new
+                end = min(closed_end, _floor(last, granularity) + _step(granularity))
                 if total >= min_volume:
-                    new.extend(self._scan_one(topic, source, granularity, closed_end))
+                    new.extend(self._scan_one(topic, source, granularity, end, began))
         for alert in new:
             self.stream.publish({"type": "alert", "alert": alert.to_dict()})
         if new:
             self.webhooks.notify()
         return new
 
-    def _scan_one(self, topic: str, source: str, granularity: str, end: datetime) -> list[Alert]:
+    def _scan_one(
+        self, topic: str, source: str, granularity: str, end: datetime, began: datetime | None
+    ) -> list[Alert]:
         cfg = self.settings
         step = _step(granularity)
         span = cfg.min_history + cfg.scan_windows
@@ -404,7 +423,7 @@ class OpinionService:
         )
         if not points:
             return []
-        first = max(start, points[0][0])
+        first = max(start, _floor(began or points[0][0], granularity))
         count = int((end - first) / step)
         volume = np.zeros(count)
         negative = np.zeros(count)
@@ -516,6 +535,23 @@ class OpinionService:
         assert updated is not None
         self.stream.publish({"type": "status", "alert": updated.to_dict()})
         return updated
+
+
+def _zero_filled(
+    points: list[tuple[datetime, int, int, int, float]], granularity: str, began: datetime | None
+) -> list[tuple[datetime, int, int, int, float]]:
+    """Every window from ``began`` (or the first point) to the last point; empty ones
+    as zeros, so a chart's gaps are real quiet hours."""
+    if not points:
+        return []
+    step = _step(granularity)
+    moment = _floor(min(began or points[0][0], points[0][0]), granularity)
+    have = {p[0]: p for p in points}
+    out = []
+    while moment <= points[-1][0]:
+        out.append(have.get(moment, (moment, 0, 0, 0, 0.0)))
+        moment += step
+    return out
 
 
 def _check_granularity(granularity: str) -> None:

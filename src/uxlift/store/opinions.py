@@ -265,13 +265,13 @@ def series(
     return [(r[0], int(r[1]), int(r[2]), int(r[3]), float(r[4])) for r in rows]
 
 
-def series_keys(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
-    """Every (topic, source) with aggregates, and its total volume."""
+def series_keys(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, datetime]]:
+    """Every (topic, source) with aggregates, its total volume and its last hour."""
     rows = cur.execute(
-        "SELECT topic, source, sum(volume) FROM opinion_windows GROUP BY topic, source "
-        "ORDER BY topic, source"
+        "SELECT topic, source, sum(volume), max(window_start) FROM opinion_windows "
+        "GROUP BY topic, source ORDER BY topic, source"
     ).fetchall()
-    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+    return [(str(r[0]), str(r[1]), int(r[2]), r[3]) for r in rows]
 
 
 def time_range(cur: duckdb.DuckDBPyConnection) -> tuple[datetime | None, datetime | None]:
