@@ -98,7 +98,7 @@ def test_texts_are_validated_redacted_labelled_and_idempotent(monitored, okeys) 
 
 
 def test_a_surge_is_alerted_streamed_delivered_and_worked(monitored, okeys) -> None:
-    services, http = monitored
+    _services, http = monitored
     admin, read = auth(okeys["admin"]), auth(okeys["read"])
     topic = http.put(
         "/v1/topics/delivery",
@@ -188,7 +188,7 @@ def _wait_for(condition, timeout: float = 20.0) -> bool:
 def test_reviews_from_the_event_log_are_monitored_and_erasure_reaches_them(
     monitored, okeys
 ) -> None:
-    services, http = monitored
+    _services, http = monitored
     events = [
         {"event_id": "e1", "user_id": "ann", "item_id": "sku-1", "type": "review",
          "text": "The zipper broke after a day, call me on +44 20 7946 0958",

@@ -100,7 +100,7 @@ def test_every_alert_is_delivered_once_after_retries_with_a_valid_signature(stor
 
 def test_a_receiver_down_for_good_ends_in_a_dead_letter_that_can_be_retried(store) -> None:
     dispatcher = _dispatcher(store)
-    hook, _ = dispatcher.create(closed_port_url(), max_attempts=3)
+    _hook, _ = dispatcher.create(closed_port_url(), max_attempts=3)
     _raise(store, dispatcher, _alert(5))
     for _ in range(3):
         _wait(lambda: bool(rows.due_deliveries(store.cursor(), utcnow(), 10)), timeout=5)

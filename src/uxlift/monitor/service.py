@@ -329,8 +329,8 @@ class OpinionService:
 
     def series(self) -> list[dict[str, Any]]:
         return [
-            {"topic": t, "source": s, "volume": n}
-            for t, s, n in rows.series_keys(self.store.cursor())
+            {"topic": t, "source": s, "volume": n, "last_window": _iso(last)}
+            for t, s, n, last in rows.series_keys(self.store.cursor())
         ]
 
     # -- topics --------------------------------------------------------------

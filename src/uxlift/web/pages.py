@@ -70,3 +70,6 @@ register_page(
     script="recommendations.js", uses_charts=True,
 )  # fmt: skip
 register_page("/dashboard/assistant", "Assistant", "assistant.html", script="assistant.js")
+register_page(
+    "/dashboard/opinions", "Opinions", "opinions.html", script="opinions.js", uses_charts=True
+)
