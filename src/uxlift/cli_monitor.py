@@ -146,6 +146,27 @@ def topics_list_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) ->
         typer.echo(f"{topic['name']}: {topic['description']} [{', '.join(topic['keywords'])}]")
 
 
+@topics_app.command("discover")
+@cli_errors
+def topics_discover_cmd(
+    limit: Annotated[int, typer.Option(min=20, help="Latest texts to look at.")] = 5_000,
+    min_size: Annotated[int, typer.Option(min=2, help="Fewest texts a topic may have.")] = 10,
+    keep: Annotated[bool, typer.Option("--keep", help="Save them as topics.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Find the topics of the stored texts (BERTopic over multilingual-e5 embeddings)."""
+    services = _services()
+    try:
+        found = services.opinions.discover_topics(limit=limit, min_topic_size=min_size, keep=keep)
+    finally:
+        services.close()
+    if as_json:
+        _emit(found, True)
+        return
+    for topic in found:
+        typer.echo(f"{topic['name']} ({topic['size']} texts): {', '.join(topic['keywords'])}")
+
+
 @topics_app.command("remove")
 @cli_errors
 def topics_remove_cmd(name: str) -> None:

@@ -385,6 +385,30 @@ class OpinionService:
             rows.rebuild_windows(cur)
         return len(changed)
 
+    def discover_topics(
+        self, *, limit: int = 5_000, min_topic_size: int = 10, keep: bool = False
+    ) -> list[dict[str, Any]]:
+        """Topics found in the latest ``limit`` texts (BERTopic over e5 embeddings);
+        with ``keep`` they are saved as topics and the texts relabelled."""
+        from uxlift.monitor.discovery import discover_topics
+
+        texts, _ = rows.find_texts(self.store.cursor(), limit=limit)
+        found = discover_topics(
+            [t.text for t in texts],
+            self.analyzer.encoders.encode_fn("multi"),
+            min_topic_size=min_topic_size,
+        )
+        if keep and found:
+            with self.store.transaction() as cur:
+                for topic in found:
+                    rows.upsert_topic(
+                        cur, topic.name, ", ".join(topic.keywords), list(topic.keywords),
+                        "discovered", utcnow(),
+                    )  # fmt: skip
+            self.analyzer.set_topics(self._topic_definitions())
+            self.reassign_topics()
+        return [t.to_dict() for t in found]
+
     # -- detection -------------------------------------------------------------
     def scan(
         self, *, now: datetime | None = None, granularity: str = "hour", min_volume: int = 0

@@ -161,6 +161,27 @@ async def put_topic(request: Request, name: str) -> dict[str, Any]:
     return await run_in_threadpool(request.app.state.services.opinions.put_topic, payload)
 
 
+class Discovery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=5_000, ge=20, le=50_000)
+    min_topic_size: int = Field(default=10, ge=2, le=1_000)
+    keep: bool = False
+
+
+@router.post(
+    "/topics/discover",
+    summary="Find topics in the stored texts (BERTopic); keep=true saves them",
+    dependencies=[Depends(require("admin"))],
+)
+async def discover_topics(request: Request) -> dict[str, Any]:
+    body = await read_model(request, Discovery) if await request.body() else Discovery()
+    found = await run_in_threadpool(
+        request.app.state.services.opinions.discover_topics,
+        limit=body.limit, min_topic_size=body.min_topic_size, keep=body.keep,
+    )  # fmt: skip
+    return {"topics": found}
+
+
 @router.delete(
     "/topics/{name}", status_code=204, summary="Stop following a topic",
     dependencies=[Depends(require("admin"))],
