@@ -40,7 +40,7 @@ def _stream(seed: int) -> tuple[list[str], list[str]]:
 
 
 def test_discovery_recovers_the_themes_with_telling_keywords() -> None:
-    texts, themes = _stream(0)
+    texts, _themes = _stream(0)
     found = discover_topics(texts, encoder_from_spec("e5").encode, min_topic_size=8)
     assert 2 <= len(found) <= 6
     words = [set(t.keywords) for t in found]
