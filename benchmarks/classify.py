@@ -88,8 +88,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=512)
     parser.add_argument("--chinese", type=int, default=2000)
-    parser.add_argument("--datasets", type=Path,
-                        default=Path(os.environ.get("UXLIFT_DATASETS", "../shared/datasets")))
+    parser.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path(os.environ.get("UXLIFT_DATASETS", "../shared/datasets")),
+    )
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()  # fmt: skip

@@ -157,6 +157,15 @@ def _layout(path: Path) -> tuple[str, str, str]:
     return text, label, sep
 
 
+def _encoder_for(path: Path, text_col: str, label_col: str, sep: str) -> str:
+    """multilingual-e5 for mostly Chinese texts (MiniLM cannot read them), else MiniLM."""
+    from uxlift.text.labelled_data import read_labelled
+    from uxlift.text.linear import mostly_chinese
+
+    texts = read_labelled(path, text_col=text_col, label_col=label_col, sep=sep).texts
+    return "e5" if mostly_chinese(list(texts)) else "minilm"
+
+
 @evaluate_app.command("sentiment")
 @cli_errors
 def evaluate_sentiment_cmd(
@@ -173,7 +182,13 @@ def evaluate_sentiment_cmd(
     method: Annotated[
         str, typer.Option(help="auto | finetune | embedding+logreg | tfidf+logreg")
     ] = "auto",
-    encoder: Annotated[str, typer.Option(help="minilm | e5 | path to a local model")] = "minilm",
+    encoder: Annotated[
+        str,
+        typer.Option(
+            help="auto (multilingual-e5 for Chinese, MiniLM otherwise) | minilm | e5 | "
+            "path to a local model"
+        ),
+    ] = "auto",
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
     save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
@@ -183,6 +198,8 @@ def evaluate_sentiment_cmd(
     from uxlift.cli_evaluate import evaluate_text_classifier_cmd
 
     text_col, label_col, sep = _layout(train)
+    if encoder == "auto":
+        encoder = _encoder_for(train, text_col, label_col, sep)
     evaluate_text_classifier_cmd(
         train=train, test=test, text_col=text_col, label_col=label_col, sep=sep,
         test_size=0.2, seed=seed, method=method, encoder=encoder, finetune_method="full",

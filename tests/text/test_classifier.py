@@ -148,3 +148,17 @@ def test_refitting_with_another_method_drops_the_old_model(
     assert not hasattr(model, "embedding_model_")
     model.save(tmp_path / "m")
     assert TextClassifier.load(tmp_path / "m").method_ == "tfidf+logreg"
+
+
+def test_the_hybrid_learns_from_ngrams_and_e5_and_round_trips(tmp_path: Path) -> None:
+    texts = [
+        "快递太慢了", "送货晚了三天", "物流一直不更新", "外卖送得很慢", "包裹还没到",
+        "退款还没到账", "怎么申请退款", "退钱太慢了", "我要退款", "退款被拒绝了",
+    ] * 3  # fmt: skip
+    labels = (["delivery"] * 5 + ["refund"] * 5) * 3
+    model = TextClassifier(encoder="e5").fit(texts, labels)
+    assert model.method_ == "tfidf+embedding+logreg"
+    probes = ["快递到哪了", "钱什么时候退回来"]
+    assert model.predict(probes).tolist() == ["delivery", "refund"]
+    loaded = TextClassifier.load(model.save(tmp_path / "hybrid"))
+    np.testing.assert_allclose(loaded.predict_proba(probes), model.predict_proba(probes))

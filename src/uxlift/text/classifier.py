@@ -5,14 +5,18 @@ methods share the scikit-learn contract:
 
 * ``"tfidf+logreg"``: TF-IDF n-grams and logistic regression (seconds to train);
 * ``"embedding+logreg"``: frozen encoder embeddings and logistic regression;
+* ``"tfidf+embedding+logreg"``: both feature sets side by side in one logistic
+  regression (the embeddings scaled by ``HYBRID_SCALE`` so that neither set
+  drowns the other): n-grams catch the domain's own words, embeddings the
+  meaning; the default for multilingual-e5, which cannot be fine-tuned here;
 * ``"finetune"``: the encoder fine-tuned end to end (full or LoRA), optionally
   blended with the two linear models, whose errors differ from its own.
 
-``method="auto"`` fine-tunes when the encoder reads the texts' language, and
-falls back to TF-IDF otherwise (e.g. Chinese texts with the English default
-encoder). Probabilities are calibrated by temperature scaling on a held-out
-validation split, which also picks C for the linear models and stops
-fine-tuning early.
+``method="auto"`` fine-tunes when the encoder reads the texts' language (the
+hybrid for multilingual-e5), and falls back to TF-IDF otherwise (e.g. Chinese
+texts with the English default encoder). Probabilities are calibrated by
+temperature scaling on a held-out validation split, which also picks C for the
+linear models and stops fine-tuning early.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from uxlift.text import linear
 from uxlift.text.calibration import apply_temperature, fit_temperature
 from uxlift.text.splits import validation_split
 
-METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "finetune")
+METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "tfidf+embedding+logreg", "finetune")
+HYBRID_SCALE = 2.0
 FORMAT_VERSION = 1
 
 
@@ -155,6 +160,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         fitter = {
             "tfidf+logreg": self._fit_tfidf,
             "embedding+logreg": self._fit_embedding,
+            "tfidf+embedding+logreg": self._fit_hybrid,
             "finetune": self._fit_finetune,
         }[self.method_]
         val_logits = fitter(texts, y, train, val, tracker)
@@ -209,7 +215,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if english_encoder and linear.mostly_chinese(texts):
             return "tfidf+logreg"
         if self.encoder == "e5":
-            return "embedding+logreg"
+            return "tfidf+embedding+logreg"
         return "finetune"
 
     def _class_weights(self, y: np.ndarray) -> np.ndarray | None:
@@ -294,6 +300,26 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.embedding_model_, val_logits = self._linear_on_embeddings(texts, y, train, val)
         return val_logits
 
+    def _fit_hybrid(
+        self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray, tracker: Any
+    ) -> np.ndarray:
+        encoder = self._encoder()
+        vectors = encoder.encode(texts)
+        self._vectors = vectors
+        self.encoder_id_ = encoder.id
+        vectorizer = linear.tfidf_features(linear.mostly_chinese(texts))
+        fit_part = vectorizer.fit_transform([texts[i] for i in train])
+        features = _hybrid(fit_part, vectors[train])
+        val_features = _hybrid(vectorizer.transform([texts[i] for i in val]), vectors[val])
+        model, val_logits = self._fit_linear(features, y[train], val_features, y[val])
+        if len(val):
+            all_features = _hybrid(vectorizer.fit_transform(texts), vectors)
+            model = linear.logistic_regression(
+                model.C, class_weight=self._sklearn_weight(y), seed=self.random_state
+            ).fit(all_features, y)
+        self.tfidf_, self.hybrid_model_ = vectorizer, model
+        return val_logits
+
     def _fit_finetune(
         self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray, tracker: Any
     ) -> np.ndarray:
@@ -376,6 +402,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             return _as_logits(
                 self.embedding_model_.decision_function(self._encoder().encode(texts))
             )
+        if self.method_ == "tfidf+embedding+logreg":
+            features = _hybrid(self.tfidf_.transform(texts), self._encoder().encode(texts))
+            return _as_logits(self.hybrid_model_.decision_function(features))
         logits = self.finetuned_.logits(texts).astype(np.float64)
         members = {}
         if self.blend_.get("tfidf", 0.0) > 0:
@@ -470,6 +499,13 @@ def choose_blend(
             best = (accuracy, nll, combo)
     assert best is not None
     return {name: float(w) for name, w in zip(names, best[2], strict=True)}
+
+
+def _hybrid(ngrams: Any, vectors: np.ndarray) -> Any:
+    """TF-IDF rows and scaled embedding rows side by side, as one sparse matrix."""
+    import scipy.sparse as sp
+
+    return sp.hstack([ngrams, sp.csr_matrix(vectors * HYBRID_SCALE)]).tocsr()
 
 
 def _unit(vectors: Any) -> Any:

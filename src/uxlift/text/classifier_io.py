@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from uxlift.text.classifier import TextClassifier
 
 MANIFEST = "textclassifier.json"
-LINEAR_PARTS = ("tfidf_", "tfidf_model_", "embedding_model_")
+LINEAR_PARTS = ("tfidf_", "tfidf_model_", "embedding_model_", "hybrid_model_")
 OPEN_SET = "open_set.npz"
 
 
