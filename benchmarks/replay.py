@@ -10,11 +10,12 @@ history before the evaluation week is ingested first, in bulk.
 
 Reported per stream: the classifier's accuracy on the replayed texts, the
 negative share it saw before and during the surge, false alarms on negative
-share before the surge (all series), and the delay in hours from the surge's
+share on the whole stream before the surge, and the delay in hours from the surge's
 first hour to the first negative-share alert on the whole stream.
 
-Streams: English (the UCI sentences shipped with uxlift) and Chinese
-(waimai_10k from the shared datasets, when present).
+Streams: English news (Financial PhraseBank, positive and negative sentences)
+and Chinese reviews (waimai_10k), both from the shared datasets and both unseen
+by the shipped model.
 """
 
 from __future__ import annotations
@@ -41,10 +42,18 @@ from uxlift.services import open_services
 START = datetime(2026, 10, 1, tzinfo=UTC)
 
 
-def english_pool() -> tuple[list[str], list[str]]:
+def english_pool(datasets: Path) -> tuple[list[str], list[str]]:
+    """Financial PhraseBank (50Agree) news sentences, positive and negative: real
+    labelled English the default model never saw. Without the shared datasets, the
+    shipped UCI sentences (which the default model was trained on)."""
+    path = datasets / "financial_phrasebank" / "Sentences_50Agree.txt"
+    if path.is_file():
+        lines = path.read_bytes().decode("latin-1").split("\n")
+        pairs = [line.rsplit("@", 1) for line in lines if "@" in line]
+        kept = [(t.strip(), y.strip()) for t, y in pairs if y.strip() in ("positive", "negative")]
+        return [t for t, _ in kept], [y for _, y in kept]
     texts, labels = training_data()
-    pairs = [(t, y) for t, y in zip(texts[:2000], labels[:2000], strict=True)]
-    return [t for t, _ in pairs], [y for _, y in pairs]
+    return texts[:2000], labels[:2000]
 
 
 def chinese_pool(datasets: Path) -> tuple[list[str], list[str]]:
@@ -120,11 +129,10 @@ def replay(name: str, pool: tuple[list[str], list[str]], args: argparse.Namespac
             seen[phase][1] += len(predicted)
             alerts = opinions.scan(now=START + timedelta(hours=hour + 1))
             share_alerts = [a for a in alerts if a.statistic == "negative_share"]
+            on_stream = [a for a in share_alerts if a.topic == "*" and a.source == "*"]
             if hour < surge_hour:
-                false_alarms += len(share_alerts)
-            elif first_alert is None and any(
-                a.topic == "*" and a.source == "*" for a in share_alerts
-            ):
+                false_alarms += len(on_stream)
+            elif first_alert is None and on_stream:
                 first_alert = hour
         seconds = time.perf_counter() - started
         services.close()
@@ -157,7 +165,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()  # fmt: skip
 
-    streams = {"english (UCI sentences)": english_pool()}
+    english = english_pool(args.datasets)
+    streams = {"english (financial_phrasebank news)": english}
     chinese = chinese_pool(args.datasets)
     if chinese[0]:
         streams["chinese (waimai_10k)"] = chinese

@@ -157,6 +157,33 @@ def _layout(path: Path) -> tuple[str, str, str]:
     return text, label, sep
 
 
+def _evaluate_trained(
+    model: str, train: Path, test: Path | None, text_col: str, label_col: str, sep: str,
+    seed: int, as_json: bool,
+) -> None:  # fmt: skip
+    """The monitoring model on ``test`` (or on the same 20% split a trained run tests on)."""
+    from uxlift.cli_common import _emit, _settings
+    from uxlift.monitor.analyzer import LazyEncoders
+    from uxlift.monitor.default_sentiment import load_default
+    from uxlift.monitor.sentiment import SentimentModel
+    from uxlift.monitor.sentiment_evaluation import evaluate_sentiment_model
+    from uxlift.text.labelled_data import read_labelled
+    from uxlift.text.splits import stratified_holdout
+
+    functions = LazyEncoders(_settings().models_dir).functions()
+    trained = (
+        load_default(functions)
+        if model == "default"
+        else SentimentModel.load(Path(model), encoders=functions)
+    )
+    data = read_labelled(test or train, text_col=text_col, label_col=label_col, sep=sep)
+    texts, labels = list(data.texts), list(data.labels)
+    if test is None:
+        _, held = stratified_holdout(labels, test_size=0.2, seed=seed)
+        texts, labels = [texts[i] for i in held], [labels[i] for i in held]
+    _emit({"model": model, **evaluate_sentiment_model(trained, texts, labels)}, as_json)
+
+
 def _encoder_for(path: Path, text_col: str, label_col: str, sep: str) -> str:
     """multilingual-e5 for mostly Chinese texts (MiniLM cannot read them), else MiniLM."""
     from uxlift.text.labelled_data import read_labelled
@@ -191,6 +218,13 @@ def evaluate_sentiment_cmd(
     ] = "auto",
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
     save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Measure a trained monitoring model instead of training one: 'default' "
+            "(shipped) or a directory saved by `uxlift train sentiment`."
+        ),
+    ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -198,6 +232,9 @@ def evaluate_sentiment_cmd(
     from uxlift.cli_evaluate import evaluate_text_classifier_cmd
 
     text_col, label_col, sep = _layout(train)
+    if model is not None:
+        _evaluate_trained(model, train, test, text_col, label_col, sep, seed, as_json)
+        return
     if encoder == "auto":
         encoder = _encoder_for(train, text_col, label_col, sep)
     evaluate_text_classifier_cmd(

@@ -100,6 +100,37 @@ def train_sentiment_cmd(
     _emit({"saved": str(target), **model.describe()}, as_json)
 
 
+@train_app.command("topics")
+@cli_errors
+def train_topics_cmd(
+    data: Annotated[
+        Path,
+        typer.Option(
+            exists=True, dir_okay=False, help="CSV/TSV text,label (the topic; 'none' for no topic)."
+        ),
+    ],
+    min_probability: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Learn topics from labelled texts; stored texts are relabelled."""
+    from uxlift.monitor.analyzer import topics_dir
+    from uxlift.monitor.supervised_topics import SupervisedTopics
+
+    texts, labels = _read_labelled(data)
+    services = _services()
+    try:
+        encoders = services.opinions.analyzer.encoders
+        model = SupervisedTopics(encoders=encoders.functions(), min_probability=min_probability)
+        model.fit(texts, labels)
+        saved = model.save(topics_dir(services.settings.models_dir))
+        relabelled = services.opinions.learned_topics(model.topics)
+    finally:
+        services.close()
+    _emit({"saved": str(saved), "topics": model.topics, "texts_relabelled": relabelled,
+           "validation_accuracy": {h: round(s["validation_accuracy"], 4)
+                                   for h, s in model.heads_.items()}}, as_json)  # fmt: skip
+
+
 def _read_labelled(path: Path) -> tuple[list[str], list[str]]:
     from uxlift.cli_intent import _layout
     from uxlift.text.labelled_data import read_labelled

@@ -78,3 +78,18 @@ def test_bad_training_input_is_refused_clearly(encoders: LazyEncoders) -> None:
         model.fit(["a", "b"], ["positive"])
     with pytest.raises(NotFitted):
         SentimentModel().predict(["anything"])
+
+
+def test_evaluation_of_a_trained_model_reports_binary_accuracy_on_binary_sets(
+    encoders: LazyEncoders,
+) -> None:
+    from uxlift.monitor.sentiment_evaluation import evaluate_sentiment_model
+
+    model = load_default(encoders.functions())
+    texts = ["I love it", "Worst purchase ever", "非常好吃", "太难吃了", "It broke in a day"]
+    report = evaluate_sentiment_model(model, texts, ["1", "0", "1", "0", "0"])
+    assert report["n_test"] == 5 and report["binary_accuracy"] == 1.0
+    assert report["accuracy"] <= report["binary_accuracy"]
+    assert set(report["per_class"]) <= {"negative", "neutral", "positive"}
+    three_way = evaluate_sentiment_model(model, ["The box is blue."], ["neutral"])
+    assert "binary_accuracy" not in three_way

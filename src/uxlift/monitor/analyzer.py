@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from uxlift.monitor.sentiment import HEADS, SENTIMENTS, Encode, SentimentModel, head_for
+from uxlift.monitor.supervised_topics import SupervisedTopics
 from uxlift.monitor.topics import Topic, ZeroShotTopics
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,10 @@ def sentiment_dir(models_dir: Path) -> Path:
     return models_dir / "sentiment"
 
 
+def topics_dir(models_dir: Path) -> Path:
+    return models_dir / "topics"
+
+
 class TextAnalyzer:
     """Labels texts with sentiment and topics (see the module docstring)."""
 
@@ -117,6 +122,7 @@ class TextAnalyzer:
         self.topic_min_z = topic_min_z
         self._model = model
         self._topics: ZeroShotTopics | None = None
+        self._supervised: SupervisedTopics | bool | None = False  # False: not looked for
         self._topic_defs: list[Topic] = []
         self._lock = threading.Lock()
 
@@ -141,8 +147,20 @@ class TextAnalyzer:
         return default
 
     def reload(self) -> None:
+        """Read the models from disk again on next use (after ``uxlift train ...``)."""
         with self._lock:
             self._model = None
+            self._supervised = False
+
+    def supervised(self) -> SupervisedTopics | None:
+        if self._supervised is False:
+            path = topics_dir(self.encoders.models_dir)
+            self._supervised = (
+                SupervisedTopics.load(path, encoders=self.encoders.functions())
+                if (path / "topics.json").exists()
+                else None
+            )
+        return self._supervised  # type: ignore[return-value]
 
     def set_topics(self, topics: Sequence[Topic]) -> None:
         """Use these topic definitions from now on."""
@@ -184,7 +202,7 @@ class TextAnalyzer:
             )
             vectors[head] = encoded
             proba[members] = model.heads_[head].proba(encoded)
-        topics = self._zero_shot().assign(texts, vectors) if self._topic_defs else None
+        topics = self._topics_of(texts, vectors)
         out = []
         for i, row in enumerate(proba):
             j = int(row.argmax())
@@ -193,12 +211,25 @@ class TextAnalyzer:
                     sentiment=SENTIMENTS[j],
                     score=round(float(row[2] - row[0]), 4),
                     confidence=round(float(row[j]), 4),
-                    topics=topics[i] if topics is not None else (),
+                    topics=topics[i],
                 )
             )
         return out
 
     def assign_topics(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
-        if not self._topic_defs:
-            return [() for _ in texts]
-        return self._zero_shot().assign(list(texts))
+        return self._topics_of(list(texts), None)
+
+    def _topics_of(
+        self, texts: list[str], vectors: dict[str, np.ndarray] | None
+    ) -> list[tuple[str, ...]]:
+        """Defined topics (zero-shot) and learned ones (from labels), together."""
+        found: list[tuple[str, ...]] = [() for _ in texts]
+        if self._topic_defs:
+            found = self._zero_shot().assign(texts, vectors)
+        supervised = self.supervised()
+        if supervised is not None:
+            learned = supervised.assign(texts, vectors)
+            found = [
+                a + tuple(t for t in b if t not in a) for a, b in zip(found, learned, strict=True)
+            ]
+        return found

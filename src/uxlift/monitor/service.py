@@ -335,10 +335,20 @@ class OpinionService:
 
     # -- topics --------------------------------------------------------------
     def _topic_definitions(self) -> list[Topic]:
+        """Topics assigned zero-shot (those learned from labels have their own model)."""
         return [
             Topic(t["name"], t["description"], tuple(t["keywords"]))
             for t in rows.list_topics(self.store.cursor())
+            if t["origin"] != "supervised"
         ]
+
+    def learned_topics(self, names: Sequence[str]) -> int:
+        """Register topics a model learned from labels, reload it, relabel the texts."""
+        with self.store.transaction() as cur:
+            for name in names:
+                rows.upsert_topic(cur, name, "learned from labels", [], "supervised", utcnow())
+        self.analyzer.reload()
+        return self.reassign_topics()
 
     def topics(self) -> list[dict[str, Any]]:
         return rows.list_topics(self.store.cursor())
