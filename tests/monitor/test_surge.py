@@ -73,3 +73,12 @@ def test_bad_settings_are_refused() -> None:
         DetectorSettings(method="shewhart")
     with pytest.raises(ValueError):
         DetectorSettings(arl0=0.5)
+
+
+def test_the_ewma_limit_widens_for_an_uncertain_baseline_and_keeps_its_arl0() -> None:
+    from uxlift.monitor.surge import ewma_arl0
+
+    known, uncertain = ewma_limit(500.0, 0.1), ewma_limit(500.0, 0.1, 0.1)
+    assert uncertain > known
+    assert abs(ewma_arl0(uncertain, 0.1, 0.1) - 500.0) < 5.0
+    assert ewma_arl0(known, 0.1, 0.1) < 450.0  # ignoring the uncertainty alarms more often

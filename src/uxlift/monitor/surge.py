@@ -145,27 +145,37 @@ class DetectorSettings:
 
     def threshold(self, offset_sd: float = 0.0) -> float:
         """The alarm threshold; ``offset_sd`` is how uncertain the baseline is, in
-        standard deviations of the statistic (CUSUM only; EWMA ignores it)."""
+        standard deviations of the statistic."""
         if self.method == "cusum":
             return cusum_threshold(self.arl0, self.k, round(offset_sd, 3))
-        return ewma_limit(self.arl0, self.lam)
+        return ewma_limit(self.arl0, self.lam, round(offset_sd, 2))
 
 
 @lru_cache(maxsize=256)
-def ewma_limit(arl0: float, lam: float) -> float:
-    """The ``L`` of a one-sided EWMA whose in-control ARL is ``arl0`` (Markov chain)."""
-    low, high = 0.5, 6.0
+def ewma_limit(arl0: float, lam: float, offset_sd: float = 0.0) -> float:
+    """The ``L`` of a one-sided EWMA whose in-control ARL is ``arl0`` (Markov chain),
+    averaged like the CUSUM's over the baseline's uncertainty ``offset_sd``."""
+    low, high = 0.5, 8.0
     for _ in range(40):
         middle = (low + high) / 2
-        if _ewma_arl(middle, lam) < arl0:
+        if ewma_arl0(middle, lam, offset_sd) < arl0:
             low = middle
         else:
             high = middle
     return high
 
 
-def _ewma_arl(limit: float, lam: float, *, states: int = 101) -> float:
-    """Zero-state ARL of a one-sided EWMA on N(0, 1), reflected at its lower limit
+def ewma_arl0(limit: float, lam: float, offset_sd: float = 0.0) -> float:
+    """In-control ARL with a baseline off by N(0, offset_sd^2) (1 / mean alarm rate)."""
+    if offset_sd <= 0:
+        return _ewma_arl(limit, lam)
+    nodes, weights = np.polynomial.hermite_e.hermegauss(16)
+    rates = [1.0 / _ewma_arl(limit, lam, shift=offset_sd * float(x)) for x in nodes]
+    return float(weights.sum() / np.dot(weights, rates))
+
+
+def _ewma_arl(limit: float, lam: float, *, shift: float = 0.0, states: int = 101) -> float:
+    """Zero-state ARL of a one-sided EWMA on N(shift, 1), reflected at its lower limit
     (the chart's mirror image), by Brook and Evans' Markov-chain approximation."""
     from scipy.stats import norm
 
@@ -175,7 +185,7 @@ def _ewma_arl(limit: float, lam: float, *, states: int = 101) -> float:
     centers = lower + width * (np.arange(states) + 0.5)
     edges = lower + width * np.arange(states + 1)
     # from state i, next = (1 - lam) c_i + lam z: probability to land in each cell
-    mean = (1 - lam) * centers
+    mean = (1 - lam) * centers + lam * shift
     cdf = norm.cdf((edges[None, :] - mean[:, None]) / lam)
     transition = np.diff(cdf, axis=1)
     transition[:, 0] += cdf[:, 0]  # below the lower limit: reflected into the first cell
