@@ -19,10 +19,11 @@ def test_a_negative_surge_is_caught_within_a_few_windows_with_its_numbers() -> N
     volume, negative = _stream(0, 24 * 10)
     surge_from = 24 * 9 + 5
     negative[surge_from:] = np.random.default_rng(1).binomial(volume[surge_from:].astype(int), 0.4)
-    alarms = scan_series(
+    alarms, states = scan_series(
         volume, negative, recent=24, granularity="hour", first_slot=0,
         settings=DetectorSettings(), min_history=168,
     )  # fmt: skip
+    assert set(states) == {"volume", "negative_share"}
     share = [a for a in alarms if a.statistic == "negative_share"]
     assert share and surge_from <= share[0].window <= surge_from + 2
     first = share[0]
@@ -35,9 +36,23 @@ def test_an_unchanged_stream_raises_nothing_and_short_history_is_not_judged() ->
     volume, negative = _stream(2, 24 * 10)
     settings = DetectorSettings()
     assert scan_series(volume, negative, recent=24, granularity="hour", first_slot=0,
-                       settings=settings, min_history=168) == []  # fmt: skip
+                       settings=settings, min_history=168)[0] == []  # fmt: skip
     assert scan_series(volume[:100], negative[:100] * 3, recent=24, granularity="hour",
-                       first_slot=0, settings=settings, min_history=168) == []  # fmt: skip
+                       first_slot=0, settings=settings, min_history=168)[0] == []  # fmt: skip
+
+
+def test_a_scan_continues_the_previous_one_so_split_scans_equal_one_scan() -> None:
+    volume, negative = _stream(4, 24 * 10)
+    negative[24 * 9 + 3 :] = volume[24 * 9 + 3 :] * 0.35
+    settings = DetectorSettings(cooldown=3)
+    whole, _ = scan_series(volume, negative, recent=24, granularity="hour", first_slot=0,
+                           settings=settings, min_history=168)  # fmt: skip
+    first, states = scan_series(volume[:-12], negative[:-12], recent=12, granularity="hour",
+                                first_slot=0, settings=settings, min_history=168)  # fmt: skip
+    second, _ = scan_series(volume, negative, recent=12, granularity="hour", first_slot=0,
+                            settings=settings, min_history=168, states=states)  # fmt: skip
+    # the baselines differ a little (12 more hours of history), the alarms do not
+    assert [a.window for a in first + second] == [a.window for a in whole]
 
 
 def test_severity_grows_with_the_jump() -> None:

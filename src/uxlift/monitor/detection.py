@@ -55,15 +55,18 @@ def scan_series(
     first_slot: int,
     settings: DetectorSettings,
     min_history: int,
-) -> list[Alarm]:
+    states: dict[str, tuple[float, int]] | None = None,
+) -> tuple[list[Alarm], dict[str, tuple[float, int]]]:
     """Alarms in the last ``recent`` windows, against a baseline fitted on the windows
-    before them (at least ``min_history``; none otherwise)."""
+    before them (at least ``min_history``; none otherwise), and each detector's state
+    (level, quiet windows left) after them. ``states`` continues where the previous
+    scan stopped, so every window is judged once."""
     volume = np.asarray(volume, dtype=np.float64)
     negative = np.asarray(negative, dtype=np.float64)
     period = PERIODS[granularity]
     history = len(volume) - recent
     if history < max(min_history, period) or recent <= 0:
-        return []
+        return [], dict(states or {})
     baseline = SeasonalBaseline(period=period, min_volume=settings.min_volume).fit(
         volume[:history], negative[:history], first_slot=first_slot
     )
@@ -72,11 +75,13 @@ def scan_series(
     windows = np.arange(history, len(volume))
     z_volume, z_share = baseline.z_scores(volume[history:], negative[history:], windows)
     alarms: list[Alarm] = []
+    final: dict[str, tuple[float, int]] = {}
     for statistic, z, offset in (
         ("volume", z_volume, baseline.volume_offset_sd_),
         ("negative_share", z_share, baseline.share_offset_sd_),
     ):
         detector = SurgeDetector(settings, offset_sd=offset)
+        detector.state, detector.quiet = (states or {}).get(statistic, (0.0, 0))
         for j, value in enumerate(z):
             level_before = detector.state
             if not detector.update(float(value)):
@@ -102,7 +107,8 @@ def scan_series(
                     severity=severity(float(value), level, detector.limit),
                 )
             )
-    return sorted(alarms, key=lambda a: (a.window, a.statistic))
+        final[statistic] = (float(detector.state), int(detector.quiet))
+    return sorted(alarms, key=lambda a: (a.window, a.statistic)), final
 
 
 def _level(settings: DetectorSettings, before: float, z: float) -> float:

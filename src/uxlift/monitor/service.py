@@ -28,7 +28,7 @@ from uxlift.errors import InvalidInput, NotFound
 from uxlift.events.validation import Limits, RowError, errors_from_exception, validate_rows
 from uxlift.monitor import keywords as kw
 from uxlift.monitor.analyzer import TextAnalyzer
-from uxlift.monitor.detection import Alarm, scan_series
+from uxlift.monitor.detection import PERIODS, Alarm, scan_series
 from uxlift.monitor.records import ALERT_STATUSES, Alert, StoredText
 from uxlift.monitor.surge import DetectorSettings
 from uxlift.monitor.texts import TextIn, TopicIn
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 GRANULARITIES = ("hour", "day")
 EVENT_TEXT_SOURCES = {"review": "reviews", "chat": "chat"}
 TOP_TEXTS = 5
+BASELINE_SEASONS = 28  # history for a baseline: four weeks of hours, 28 weeks of days
 
 
 @dataclass(frozen=True)
@@ -447,11 +448,18 @@ class OpinionService:
     def _scan_one(
         self, topic: str, source: str, granularity: str, end: datetime, began: datetime | None
     ) -> list[Alert]:
+        """Judge the windows of one series that no scan has judged yet, continuing
+        its detectors' state; the baseline is refitted on the history before them."""
         cfg = self.settings
         step = _step(granularity)
-        span = cfg.min_history + cfg.scan_windows
-        start = end - span * step
         cur = self.store.cursor()
+        judged = rows.detector_states(cur, topic, source, granularity)
+        last_judged = judged.get("last_window")
+        new_from = last_judged + step if last_judged is not None else end - cfg.scan_windows * step
+        if new_from >= end:
+            return []
+        history = max(cfg.min_history, BASELINE_SEASONS * PERIODS[granularity])
+        start = new_from - history * step
         points = rows.series(
             cur, topic=topic, source=source, granularity=granularity, start=start, end=end
         )
@@ -459,25 +467,23 @@ class OpinionService:
             return []
         first = max(start, _floor(began or points[0][0], granularity))
         count = int((end - first) / step)
-        volume = np.zeros(count)
-        negative = np.zeros(count)
+        volume, negative = np.zeros(count), np.zeros(count)
         for w, n, x, _, _ in points:
             k = int((w - first) / step)
             if 0 <= k < count:
                 volume[k], negative[k] = n, x
         first_slot = first.hour if granularity == "hour" else first.weekday()
-        recent = min(cfg.scan_windows, count)
-        alarms = scan_series(
+        recent = min(int((end - new_from) / step), count)
+        alarms, states = scan_series(
             volume, negative, recent=recent, granularity=granularity, first_slot=first_slot,
-            settings=cfg.detector, min_history=cfg.min_history,
+            settings=cfg.detector, min_history=cfg.min_history, states=judged.get("states"),
         )  # fmt: skip
+        if count - recent >= cfg.min_history:  # judged: remember where the detectors are
+            with self.store.transaction() as tx:
+                rows.save_detector_states(tx, topic, source, granularity, end - step, states)
         new = []
         for alarm in alarms:
             window_start = first + alarm.window * step
-            last = rows.last_alert_window(cur, topic, source, alarm.statistic, granularity)
-            quiet = cfg.detector.cooldown * step
-            if last is not None and last <= window_start <= last + quiet:
-                continue
             alert, detail = self._alert(topic, source, granularity, window_start, alarm)
             if self._store_alert(alert, detail):
                 new.append(alert)

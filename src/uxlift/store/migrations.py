@@ -259,4 +259,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             register_user_table("opinion_texts"),
         ),
     ),
+    Migration(
+        6,
+        "surge_detector_state",
+        (
+            # Where each series' detectors stand, so every window is judged once.
+            """CREATE TABLE monitor_state (
+                topic VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                granularity VARCHAR NOT NULL,
+                statistic VARCHAR NOT NULL,
+                last_window TIMESTAMP NOT NULL,
+                level DOUBLE NOT NULL,
+                quiet INTEGER NOT NULL,
+                PRIMARY KEY (topic, source, granularity, statistic)
+            )""",
+        ),
+    ),
 )

@@ -335,17 +335,6 @@ def insert_alert(cur: duckdb.DuckDBPyConnection, alert: Alert, at: datetime) -> 
     return row is not None
 
 
-def last_alert_window(
-    cur: duckdb.DuckDBPyConnection, topic: str, source: str, statistic: str, granularity: str
-) -> datetime | None:
-    row = cur.execute(
-        """SELECT max(window_start) FROM opinion_alerts
-           WHERE topic = ? AND source = ? AND statistic = ? AND granularity = ?""",
-        [topic, source, statistic, granularity],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def _alert(row: tuple[Any, ...]) -> Alert:
     return Alert(
         alert_id=row[0],
@@ -421,6 +410,42 @@ def set_alert_status(
         [status, actor, note, at, alert_id],
     )
     return get_alert(cur, alert_id)
+
+
+# -- detector state ----------------------------------------------------------
+def detector_states(
+    cur: duckdb.DuckDBPyConnection, topic: str, source: str, granularity: str
+) -> dict[str, Any]:
+    """The last window judged for a series and each statistic's (level, quiet)."""
+    rows = cur.execute(
+        """SELECT statistic, last_window, level, quiet FROM monitor_state
+           WHERE topic = ? AND source = ? AND granularity = ?""",
+        [topic, source, granularity],
+    ).fetchall()
+    if not rows:
+        return {}
+    return {
+        "last_window": min(r[1] for r in rows),
+        "states": {str(r[0]): (float(r[2]), int(r[3])) for r in rows},
+    }
+
+
+def save_detector_states(
+    cur: duckdb.DuckDBPyConnection,
+    topic: str,
+    source: str,
+    granularity: str,
+    last_window: datetime,
+    states: dict[str, tuple[float, int]],
+) -> None:
+    cur.executemany(
+        """INSERT INTO monitor_state VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (topic, source, granularity, statistic) DO UPDATE SET
+             last_window = excluded.last_window, level = excluded.level,
+             quiet = excluded.quiet""",
+        [[topic, source, granularity, statistic, last_window, level, quiet]
+         for statistic, (level, quiet) in states.items()],
+    )  # fmt: skip
 
 
 # -- webhooks and deliveries -------------------------------------------------
