@@ -41,6 +41,16 @@ def _id_to_str(value: Any) -> Any:
 Identifier = Annotated[str, BeforeValidator(_id_to_str), Field(min_length=1, max_length=256)]
 
 
+def json_object_text(value: Any) -> Any:
+    """Exports often carry a JSON object as text; accept that form too."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError:
+            raise ValueError("is not a valid JSON object") from None
+    return value
+
+
 def parse_timestamp(value: Any) -> datetime:
     """RFC 3339 text or epoch seconds -> aware UTC datetime. Raises ValueError."""
     if isinstance(value, datetime):
@@ -104,13 +114,7 @@ class EventIn(BaseModel):
     @field_validator("properties", mode="before")
     @classmethod
     def _json_text_properties(cls, value: Any) -> Any:
-        """Exports often carry properties as JSON text; accept that form too."""
-        if isinstance(value, str) and value.lstrip().startswith("{"):
-            try:
-                return orjson.loads(value)
-            except orjson.JSONDecodeError:
-                raise ValueError("is not a valid JSON object") from None
-        return value
+        return json_object_text(value)
 
     @model_validator(mode="after")
     def _required_by_type(self) -> EventIn:

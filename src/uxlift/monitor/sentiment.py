@@ -128,14 +128,11 @@ class LinearHead:
             vectors[fit_idx], y[fit_idx], vectors[val_idx], y[val_idx],
             class_weight=weight, seed=seed,
         )  # fmt: skip
-        val_logits = _logits(model.decision_function(vectors[val_idx]), len(classes))
+        val_logits = logits_of(model.decision_function(vectors[val_idx]), len(classes))
         temperature = fit_temperature(val_logits, y[val_idx])
         accuracy = float((val_logits.argmax(axis=1) == y[val_idx]).mean())
         final = linear.logistic_regression(c, class_weight=weight, seed=seed).fit(vectors, y)
-        coef, intercept = np.asarray(final.coef_), np.asarray(final.intercept_)
-        if len(classes) == 2:  # sklearn keeps one row for two classes: make it symmetric
-            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-            intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+        coef, intercept = symmetric_weights(final, len(classes))
         return cls(
             classes=classes,
             coef=coef.astype(np.float32),
@@ -181,7 +178,18 @@ def _balanced(y: np.ndarray, n_classes: int) -> dict[int, float] | None:
     return dict(enumerate(weights.tolist()))
 
 
-def _logits(scores: np.ndarray, n_classes: int) -> np.ndarray:
+def symmetric_weights(model: Any, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted logistic regression's weights with one row per class (scikit-learn
+    keeps a single row for two classes)."""
+    coef, intercept = np.asarray(model.coef_), np.asarray(model.intercept_)
+    if n_classes == 2:
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return coef, intercept
+
+
+def logits_of(scores: np.ndarray, n_classes: int) -> np.ndarray:
+    """``decision_function`` scores as one column per class."""
     scores = np.asarray(scores, dtype=np.float64)
     if n_classes == 2 and scores.ndim == 1:
         return np.column_stack([-scores / 2, scores / 2])

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from uxlift.errors import InvalidInput, NotFound
-from uxlift.monitor.sentiment import head_for
+from uxlift.monitor.sentiment import head_for, logits_of, symmetric_weights
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 NO_TOPIC = ("none", "other")
@@ -61,13 +61,10 @@ class SupervisedTopics:
             c, model = linear.choose_c(
                 vectors[fit_idx], y[fit_idx], vectors[val_idx], y[val_idx], seed=seed
             )
-            logits = _logits(model.decision_function(vectors[val_idx]), len(classes))
+            logits = logits_of(model.decision_function(vectors[val_idx]), len(classes))
             temperature = fit_temperature(logits, y[val_idx])
             final = linear.logistic_regression(c, seed=seed).fit(vectors, y)
-            coef, intercept = np.asarray(final.coef_), np.asarray(final.intercept_)
-            if len(classes) == 2:
-                coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-                intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+            coef, intercept = symmetric_weights(final, len(classes))
             self.heads_[head] = {
                 "classes": classes, "coef": coef.astype(np.float32),
                 "intercept": intercept.astype(np.float32), "temperature": temperature,
@@ -119,10 +116,3 @@ class SupervisedTopics:
                 model.heads_[head] = {**spec, "coef": arrays["coef"],
                                       "intercept": arrays["intercept"]}  # fmt: skip
         return model
-
-
-def _logits(scores: np.ndarray, n_classes: int) -> np.ndarray:
-    scores = np.asarray(scores, dtype=np.float64)
-    if n_classes == 2 and scores.ndim == 1:
-        return np.column_stack([-scores / 2, scores / 2])
-    return scores

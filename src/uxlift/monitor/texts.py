@@ -6,10 +6,9 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from uxlift.events.schema import Identifier, parse_timestamp
+from uxlift.events.schema import Identifier, json_object_text, parse_timestamp
 
 NAME_PATTERN = re.compile(r"^[\w][\w .:/\-]{0,63}$")
 LANGUAGE_CODES = ("en", "zh", "ja", "ko", "other")
@@ -74,12 +73,7 @@ class TextIn(BaseModel):
     @field_validator("metadata", mode="before")
     @classmethod
     def _json_text_metadata(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.lstrip().startswith("{"):
-            try:
-                return orjson.loads(value)
-            except orjson.JSONDecodeError:
-                raise ValueError("is not a valid JSON object") from None
-        return value
+        return json_object_text(value)
 
 
 class TopicIn(BaseModel):

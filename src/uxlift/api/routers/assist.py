@@ -58,6 +58,15 @@ def sse(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {orjson.dumps(data).decode()}\n\n".encode()
 
 
+def event_stream(events: Any) -> StreamingResponse:
+    """A server-sent-events response over an iterator of ``sse`` pieces (sync or async)."""
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
 def text_pieces(text: str | None) -> Iterator[str]:
     """The reply in small pieces (words; characters for Chinese), as a generator streams."""
     if not text:
@@ -81,11 +90,7 @@ def streamed(reply: dict[str, Any]) -> StreamingResponse:
             yield sse("delta", {"text": piece})
         yield sse("done", {"message_id": reply.get("message_id")})
 
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    return event_stream(events())
 
 
 @router.post(

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_batch, read_json, read_model
-from uxlift.api.routers.assist import sse
+from uxlift.api.routers.assist import event_stream, sse
 from uxlift.errors import InvalidInput
 from uxlift.events.schema import parse_timestamp
 
@@ -244,11 +244,7 @@ async def stream_alerts(request: Request) -> StreamingResponse:
         finally:
             stream.unsubscribe(subscription)
 
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    return event_stream(events())
 
 
 @router.get(
