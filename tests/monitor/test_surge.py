@@ -82,3 +82,13 @@ def test_the_ewma_limit_widens_for_an_uncertain_baseline_and_keeps_its_arl0() ->
     assert uncertain > known
     assert abs(ewma_arl0(uncertain, 0.1, 0.1) - 500.0) < 5.0
     assert ewma_arl0(known, 0.1, 0.1) < 450.0  # ignoring the uncertainty alarms more often
+
+
+def test_a_very_uncertain_baseline_gives_a_finite_threshold() -> None:
+    from uxlift.monitor.surge import DetectorSettings, cusum_arl
+
+    assert cusum_arl(4.0, 0.5, shift=-200.0) == float("inf")
+    for method in ("cusum", "ewma"):
+        settings = DetectorSettings(method=method)
+        wide = settings.threshold(offset_sd=25.0)
+        assert wide == settings.threshold(offset_sd=1.0) > settings.threshold()

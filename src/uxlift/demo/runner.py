@@ -104,6 +104,26 @@ def train_demo_assistant(services: Services, store: DemoStore, echo: Echo) -> No
     )
 
 
+DEMO_TOPICS = (
+    {"name": "delivery", "description": "shipping, couriers, late or damaged parcels",
+     "keywords": ["delivery", "arrived", "shipping", "快递", "物流", "送货"]},
+    {"name": "quality", "description": "how well the product is made, materials and finish",
+     "keywords": ["quality", "stitching", "material", "做工", "质量", "面料"]},
+    {"name": "price", "description": "price and value for money",
+     "keywords": ["price", "value", "expensive", "价格", "性价比"]},
+)  # fmt: skip
+
+
+def follow_demo_opinions(services: Services, echo: Echo) -> None:
+    """Topics for the demo's reviews and chats, then a first surge scan."""
+    for topic in DEMO_TOPICS:
+        services.opinions.put_topic(dict(topic), reassign=False)
+    relabelled = services.opinions.reassign_topics()
+    alerts = services.opinions.scan()
+    echo(f"opinions: {len(DEMO_TOPICS)} topics over the reviews and chats "
+         f"({relabelled} texts labelled), {len(alerts)} alert(s)")  # fmt: skip
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -141,6 +161,7 @@ def run_demo(
             train_demo_predictor(services, echo)
             train_demo_recommender(services, echo)
             train_demo_assistant(services, store, echo)
+            follow_demo_opinions(services, echo)
             if serve:
                 echo(f"uxlift demo is up: {url}/dashboard  (API docs: {url}/docs)")
                 echo(f"admin API key: {admin.secret}")

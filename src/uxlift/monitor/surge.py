@@ -37,6 +37,7 @@ from functools import lru_cache
 import numpy as np
 
 SIEGMUND_CORRECTION = 1.166
+MAX_OFFSET_SD = 1.0
 
 
 @lru_cache(maxsize=65536)
@@ -97,6 +98,8 @@ def cusum_arl(h: float, k: float, shift: float = 0.0) -> float:
     delta, b = shift - k, h + SIEGMUND_CORRECTION
     if abs(delta) < 1e-9:
         return b * b
+    if -2 * delta * b > 700:  # a statistic far below k: it practically never alarms
+        return math.inf
     return (math.exp(-2 * delta * b) + 2 * delta * b - 1) / (2 * delta * delta)
 
 
@@ -146,6 +149,9 @@ class DetectorSettings:
     def threshold(self, offset_sd: float = 0.0) -> float:
         """The alarm threshold; ``offset_sd`` is how uncertain the baseline is, in
         standard deviations of the statistic."""
+        # A baseline off by more than a standard deviation says little; beyond that
+        # the threshold stops growing (thin series are judged as if it were 1).
+        offset_sd = min(offset_sd, MAX_OFFSET_SD)
         if self.method == "cusum":
             return cusum_threshold(self.arl0, self.k, round(offset_sd, 3))
         return ewma_limit(self.arl0, self.lam, round(offset_sd, 2))
