@@ -31,6 +31,7 @@ restarts, and stays quiet for ``cooldown`` windows.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -119,10 +120,17 @@ def cusum_threshold(arl0: float, k: float = 0.5, offset_sd: float = 0.0) -> floa
     formula, averaged over the baseline's uncertainty ``offset_sd``)."""
     if arl0 <= 1:
         raise ValueError("arl0 must exceed 1 window")
-    low, high = 0.0, 50.0
-    for _ in range(60):
+    return _smallest_reaching(lambda h: cusum_arl0(h, k, offset_sd), arl0, 0.0, 50.0, 60)
+
+
+def _smallest_reaching(
+    arl: Callable[[float], float], target: float, low: float, high: float, steps: int
+) -> float:
+    """The smallest threshold in [low, high] whose ARL (increasing in it) reaches
+    ``target``, by bisection."""
+    for _ in range(steps):
         middle = (low + high) / 2
-        if cusum_arl0(middle, k, offset_sd) < arl0:
+        if arl(middle) < target:
             low = middle
         else:
             high = middle
@@ -161,14 +169,7 @@ class DetectorSettings:
 def ewma_limit(arl0: float, lam: float, offset_sd: float = 0.0) -> float:
     """The ``L`` of a one-sided EWMA whose in-control ARL is ``arl0`` (Markov chain),
     averaged like the CUSUM's over the baseline's uncertainty ``offset_sd``."""
-    low, high = 0.5, 8.0
-    for _ in range(40):
-        middle = (low + high) / 2
-        if ewma_arl0(middle, lam, offset_sd) < arl0:
-            low = middle
-        else:
-            high = middle
-    return high
+    return _smallest_reaching(lambda limit: ewma_arl0(limit, lam, offset_sd), arl0, 0.5, 8.0, 40)
 
 
 def ewma_arl0(limit: float, lam: float, offset_sd: float = 0.0) -> float:
