@@ -193,7 +193,7 @@ class TextAnalyzer:
         model = self.model
         groups: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
-            groups.setdefault(model._route(text), []).append(i)
+            groups.setdefault(model.route(text), []).append(i)
         proba = np.zeros((len(texts), len(SENTIMENTS)))
         vectors: dict[str, np.ndarray] = {}
         for head, members in groups.items():

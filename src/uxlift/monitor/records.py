@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 ALERT_STATUSES = ("open", "acknowledged", "resolved")
-DELIVERY_STATUSES = ("pending", "delivered", "dead")
 
 
 def iso(moment: datetime | None) -> str | None:

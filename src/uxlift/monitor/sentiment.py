@@ -267,7 +267,7 @@ class SentimentModel:
         out = np.zeros((len(texts), len(SENTIMENTS)))
         groups: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
-            groups.setdefault(self._route(text), []).append(i)
+            groups.setdefault(self.route(text), []).append(i)
         for name, members in groups.items():
             vectors = self._encode(name, [texts[i] for i in members])
             out[members] = self.heads_[name].proba(vectors)
@@ -290,7 +290,8 @@ class SentimentModel:
             for row, j in zip(proba, best, strict=True)
         ]
 
-    def _route(self, text: str) -> str:
+    def route(self, text: str) -> str:
+        """The head that reads ``text`` (its script's, or the only one there is)."""
         wanted = head_for(text)
         if wanted in self.heads_:
             return wanted

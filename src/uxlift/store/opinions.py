@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -580,12 +580,3 @@ def requeue_delivery(cur: duckdb.DuckDBPyConnection, delivery_id: str, at: datet
         [at, at, delivery_id],
     ).fetchone()
     return row is not None
-
-
-def hours(start: datetime, end: datetime) -> list[datetime]:
-    """Every hour start in [start, end)."""
-    out, moment = [], hour_of(start)
-    while moment < end:
-        out.append(moment)
-        moment += timedelta(hours=1)
-    return out
