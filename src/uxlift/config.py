@@ -125,6 +125,21 @@ class Settings(BaseSettings):
     monitor_topic_min_z: float = Field(
         default=3.0, description="How far above ordinary texts a text must be to join a topic."
     )
+    experiment_alpha: float = Field(
+        default=0.05, gt=0, lt=0.5, description="Significance level of experiment analyses."
+    )
+    experiment_sequential: bool = Field(
+        default=True,
+        description="Always-valid intervals, so results may be looked at any time (peeking).",
+    )
+    experiment_correction: str = Field(
+        default="holm",
+        pattern="^(holm|bh|none)$",
+        description="Multiple-testing correction across an experiment's metrics.",
+    )
+    bandit_update_every_s: float = Field(
+        default=900.0, ge=0, description="Seconds between bandit re-allocations (0: never)."
+    )
     webhook_max_attempts: int = Field(default=8, ge=1, le=50)
     webhook_backoff_s: float = Field(
         default=2.0, gt=0, description="Wait after a webhook's first failed attempt (doubles)."

@@ -15,6 +15,8 @@ from uxlift.errors import ConfigError
 from uxlift.events.catalog import CatalogService
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.validation import Limits
+from uxlift.experiments.analysis import AnalysisSettings
+from uxlift.experiments.service import ExperimentService
 from uxlift.keys import KeyService
 from uxlift.monitor.analyzer import LazyEncoders, TextAnalyzer
 from uxlift.monitor.service import MonitorSettings, OpinionService
@@ -62,6 +64,7 @@ class Services:
     assistant: Assistant
     conversations: ConversationService
     opinions: OpinionService
+    experiments: ExperimentService
 
     def close(self) -> None:
         self.opinions.webhooks.close()
@@ -149,6 +152,18 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     conversations = ConversationService(store, assistant, kb, events, pseudonymizer, redactor)
     opinions = build_opinions(settings, store, pseudonymizer, redactor)
     events.add_listener(opinions.events_stored)
+    experiments = ExperimentService(
+        store,
+        pseudonymizer,
+        exposures,
+        settings=AnalysisSettings(
+            alpha=settings.experiment_alpha,
+            sequential=settings.experiment_sequential,
+            correction=settings.experiment_correction,
+        ),
+    )
+    recommendations.experiments = experiments
+    conversations.experiments = experiments
     return Services(
         settings=settings,
         store=store,
@@ -170,6 +185,7 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         assistant=assistant,
         conversations=conversations,
         opinions=opinions,
+        experiments=experiments,
     )
 
 

@@ -19,6 +19,7 @@ from uxlift.api.routers import (
     assist,
     chat_completions,
     events,
+    experiments,
     items,
     kb,
     keys,
@@ -30,7 +31,7 @@ from uxlift.api.routers import (
     text,
     users,
 )
-from uxlift.monitor.service import PeriodicScan
+from uxlift.periodic import PeriodicTask
 from uxlift.recommend.retraining import RetrainScheduler
 from uxlift.recommend.warming import ListWarmer
 from uxlift.services import Services
@@ -50,6 +51,7 @@ API_ROUTERS = (
     assist.router,
     chat_completions.router,
     opinions.router,
+    experiments.router,
 )
 
 
@@ -67,7 +69,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     scheduled retraining."""
     services = app.state.services
     settings = services.settings
-    workers: list[ListWarmer | RetrainScheduler | PeriodicScan] = []
+    workers: list[ListWarmer | RetrainScheduler | PeriodicTask] = []
     warmer = None
     if settings.warm_lists > 0:
         warmer = ListWarmer(services.recommendations, users=settings.warm_lists)
@@ -76,7 +78,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         workers.append(RetrainScheduler(services.recommendations, settings.data_dir,
                                         every_s=settings.retrain_every_h * 3600))  # fmt: skip
     if settings.monitor_scan_every_s > 0:
-        workers.append(PeriodicScan(services.opinions, every_s=settings.monitor_scan_every_s))
+        workers.append(PeriodicTask(services.opinions.scan, every_s=settings.monitor_scan_every_s,
+                                    name="surge-scan"))  # fmt: skip
+    if settings.bandit_update_every_s > 0:
+        workers.append(PeriodicTask(services.experiments.update_bandits,
+                                    every_s=settings.bandit_update_every_s,
+                                    name="bandit-update"))  # fmt: skip
     app.state.warmer = warmer
     services.opinions.webhooks.start()
     for worker in workers:

@@ -158,7 +158,16 @@ class Assistant:
         return model.understand(text)
 
     # ------------------------------------------------------------------- reply
-    def reply(self, text: str, state: ConversationState, user_key: str | None) -> Reply:
+    def reply(
+        self,
+        text: str,
+        state: ConversationState,
+        user_key: str | None,
+        *,
+        generate: bool | None = None,
+    ) -> Reply:
+        """The answer to ``text``. ``generate`` False keeps the retrieved answer even
+        with a generator configured (an experiment's variant); None uses it if any."""
         language = detect_language(text)
         language = language if language in ("en", "zh") else state.language
         state = ConversationState(
@@ -180,7 +189,12 @@ class Assistant:
             settings=self.policy,
         )
         reply = self._render(decision, language, user_key, understanding)
-        if self.generator is not None and decision.action == ANSWER and decision.entry:
+        if (
+            self.generator is not None
+            and generate is not False
+            and decision.action == ANSWER
+            and decision.entry
+        ):
             return self._generated(text, reply, decision.entry, retrieval)
         return reply
 

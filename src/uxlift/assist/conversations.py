@@ -68,6 +68,7 @@ class ConversationService:
         self.events = events
         self.pseudonymizer = pseudonymizer
         self.redactor = redactor
+        self.experiments: Any = None  # ExperimentService, set when the services are wired
 
     # ------------------------------------------------------------ lifecycle
     def start(self, user_id: str | None = None, language: str | None = None) -> dict[str, Any]:
@@ -131,7 +132,11 @@ class ConversationService:
             return self._to_agent(conversation, ticket, user_message_id, redacted)
         state = ConversationState.from_dict(conversation["state"])
         started = time.perf_counter()
-        reply = self.assistant.reply(text, state, conversation["user_key"])
+        generate = None
+        if self.experiments is not None:  # an experiment may turn generation on or off
+            config, _ = self.experiments.configure_key(conversation["user_key"], "assist.")
+            generate = config.get("generation")
+        reply = self.assistant.reply(text, state, conversation["user_key"], generate=generate)
         latency_ms = (time.perf_counter() - started) * 1000
         ticket_id = self._record_turn(conversation, user_message_id, redacted, reply, latency_ms)
         return self._response(conversation_id, user_message_id, reply, latency_ms, ticket_id)

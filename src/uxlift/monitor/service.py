@@ -617,29 +617,3 @@ def _naive(moment: datetime) -> datetime:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds") + "Z"
-
-
-class PeriodicScan:
-    """Runs :meth:`OpinionService.scan` every ``every_s`` seconds while the server runs."""
-
-    def __init__(self, service: OpinionService, *, every_s: float) -> None:
-        self.service = service
-        self.every_s = every_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="uxlift-surge-scan", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every_s):
-            try:
-                self.service.scan()
-            except Exception:  # the next scan retries; serving goes on
-                log.exception("surge scan failed")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)

@@ -37,6 +37,7 @@ class CatalogState:
     activity: Any = None  # ItemActivity (model codes)
     co_bought: sp.csr_matrix | None = None
     week_rank: np.ndarray | None = None  # per catalog item: rank in its category this week
+    week_counts: np.ndarray | None = None  # per catalog item: interactions this week
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -77,6 +78,7 @@ def refresh_activity(cat: CatalogState, snapshot: Snapshot) -> CatalogState:
         recent = rows[full.time[rows] >= now - _WEEK_S]
         week = np.bincount(full.item[recent], minlength=len(cat.catalog)).astype(float)
         cat.week_rank = _rank_within(week, cat.catalog.category)
+        cat.week_counts = week
         cat.snapshot = snapshot
     return cat
 

@@ -12,6 +12,9 @@ A request only queues what it showed; the writer builds the rows column by
 column. Every value is the server's own (list ids, positions, catalog item ids),
 so no client text reaches these rows and there is nothing to redact; the user
 id is pseudonymized like any other.
+
+The same writer stores experiment exposures: the first time a user is given a
+variant, one ``exposure`` event without an item (see :class:`Assignment`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ log = logging.getLogger(__name__)
 SURFACE = "recommendations"
 WRITE_INTERVAL_S = 0.25  # exposures reach the log within about this long
 _MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A user's first exposure to an experiment: which variant they were given."""
+
+    user_key: str
+    experiment_id: str
+    variant: str
+    moment: float
 
 
 @dataclass(frozen=True)
@@ -80,10 +93,40 @@ def exposure_table(shown: list[ShownList], user_keys: list[str], received: datet
     return pa.table(columns, schema=EVENT_ARROW_SCHEMA)
 
 
+def assignment_table(assigned: list[Assignment], received: datetime) -> pa.Table:
+    """Experiment exposure events: no item, properties {experiment, variant}. The id
+    derives from (experiment, user), so only a user's first exposure is stored."""
+    n = len(assigned)
+    id_array = pa.array([f"experiment-{a.experiment_id}-{a.user_key}" for a in assigned])
+    columns = {
+        "event_key": event_keys(id_array),
+        "event_id": id_array,
+        "user_key": pa.array([a.user_key for a in assigned], pa.string()),
+        "item_id": pa.nulls(n, pa.string()),
+        "type": pa.array(["exposure"] * n, pa.string()),
+        "value": pa.nulls(n, pa.float64()),
+        "text": pa.nulls(n, pa.string()),
+        "session_id": pa.nulls(n, pa.string()),
+        "ts": pa.array(
+            [datetime.fromtimestamp(a.moment, UTC).replace(tzinfo=None) for a in assigned],
+            pa.timestamp("us"),
+        ),
+        "properties": pa.array([_assignment_properties(a) for a in assigned], pa.string()),
+        "received_at": pa.array([received] * n, pa.timestamp("us")),
+    }
+    return pa.table(columns, schema=EVENT_ARROW_SCHEMA)
+
+
+def _assignment_properties(a: Assignment) -> str:
+    return orjson.dumps(
+        {"experiment": a.experiment_id, "variant": a.variant, "surface": "experiment"}
+    ).decode()
+
+
 class ExposureLog:
     def __init__(self, ingestor: Any) -> None:
         self.ingestor = ingestor
-        self._queue: queue.Queue[ShownList | None] = queue.Queue()
+        self._queue: queue.Queue[ShownList | Assignment | None] = queue.Queue()
         self._worker = threading.Thread(target=self._run, name="exposures", daemon=True)
         self._worker.start()
 
@@ -91,11 +134,15 @@ class ExposureLog:
         items = tuple((entry["item_id"], entry["position"]) for entry in shown)
         self._queue.put(ShownList(user_id, list_id, page, items, moment))
 
+    def assigned(self, assignment: Assignment) -> None:
+        """Queue an experiment exposure (stored once per user and experiment)."""
+        self._queue.put(assignment)
+
     def _run(self) -> None:
         while True:
             batches = [self._queue.get()]
             deadline = time.monotonic() + WRITE_INTERVAL_S
-            rows = len(batches[0].items) if batches[0] is not None else 0
+            rows = _rows(batches[0])
             # A write costs about the same for 10 rows or 1,000: gather for a moment.
             while rows < _MAX_ROWS and batches[-1] is not None:
                 remaining = deadline - time.monotonic()
@@ -106,20 +153,23 @@ class ExposureLog:
                 except queue.Empty:
                     break
                 batches.append(batch)
-                rows += len(batch.items) if batch is not None else 0
+                rows += _rows(batch)
             self._write([batch for batch in batches if batch is not None])
             for _ in batches:
                 self._queue.task_done()
             if batches[-1] is None:
                 return
 
-    def _write(self, shown: list[ShownList]) -> None:
-        if not shown:
-            return
+    def _write(self, batches: list[ShownList | Assignment]) -> None:
+        shown = [b for b in batches if isinstance(b, ShownList)]
+        assigned = [b for b in batches if isinstance(b, Assignment)]
+        received = datetime.now(UTC).replace(tzinfo=None)
         try:
-            keys = self.ingestor.pseudonymizer.user_keys([s.user_id for s in shown])
-            received = datetime.now(UTC).replace(tzinfo=None)
-            self.ingestor.store_table(exposure_table(shown, keys, received))
+            if assigned:
+                self.ingestor.store_table(assignment_table(assigned, received))
+            if shown:
+                keys = self.ingestor.pseudonymizer.user_keys([s.user_id for s in shown])
+                self.ingestor.store_table(exposure_table(shown, keys, received))
         except Exception:
             log.exception("storing exposure events failed")
 
@@ -130,3 +180,9 @@ class ExposureLog:
     def close(self) -> None:
         self._queue.put(None)
         self._worker.join(timeout=10)
+
+
+def _rows(batch: ShownList | Assignment | None) -> int:
+    if batch is None:
+        return 0
+    return len(batch.items) if isinstance(batch, ShownList) else 1

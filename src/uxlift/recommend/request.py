@@ -8,6 +8,7 @@ from uxlift.errors import InvalidInput
 from uxlift.predict.event_log import KIND
 
 MAX_N = 100
+STRATEGIES = ("model", "popularity")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Request:
     explain: bool = False
     boosts: tuple[tuple[str, str, float], ...] = ()  # (field, value, factor)
     log_exposure: bool = True
+    strategy: str = "model"  # or "popularity": most active items this week, not personal
+    model_version: str | None = None  # a registry version instead of the serving one
 
     def check(self) -> None:
         problems = []
@@ -51,5 +54,7 @@ class Request:
                         "reason": "field item_id|category|brand, factor in (0, 100]",
                     }
                 )
+        if self.strategy not in STRATEGIES:
+            problems.append({"field": "strategy", "reason": f"one of {list(STRATEGIES)}"})
         if problems:
             raise InvalidInput("invalid recommendation request", details=problems)

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -57,6 +58,8 @@ _CONTENT_HALF_LIFE = 3.0  # the text profile for new items weighs recent items l
 _MAX_CACHED_USERS = 20_000  # ranked lists kept for reuse until something they depend on changes
 _ALS_RANK = FEATURE_NAMES.index("als_rank")
 _SIMILAR_USERS_TOP = 5  # among the user's candidates, by collaborative filtering
+_MAX_EXTRA_VERSIONS = 2  # recommender versions other than the serving one kept loaded
+_POPULAR_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class _KeptList:
     anchors: dict[int, int | None]
     query: str | None = None
     matched: frozenset[int] = frozenset()
+    strategy: str = "model"
     pages: dict = field(default_factory=dict)  # (page, n, explain) -> entries, once built
 
 
@@ -97,10 +101,13 @@ class RecommendationService:
         self.pseudonymizer = pseudonymizer
         self.registry = registry
         self.exposures = exposures
+        self.experiments: Any = None  # ExperimentService, set when the services are wired
+        self.clock: Callable[[], float] = time.time  # when lists are shown (a simulation's own)
         self._loaded: _Loaded | None = None
         self._token: tuple[int, int] | None = None
         self._swap_lock = threading.Lock()
-        self._catalogued: CatalogState | None = None
+        self._catalogued: dict[str, CatalogState] = {}
+        self._versions: OrderedDict[str, _Loaded] = OrderedDict()  # asked for by experiments
         self._lists: OrderedDict[str, _KeptList] = OrderedDict()
         self._ranked_for: OrderedDict[tuple, tuple[datetime, float, _KeptList]] = OrderedDict()
         self._lists_lock = threading.RLock()
@@ -128,12 +135,35 @@ class RecommendationService:
                 self._token = token
         return loaded
 
+    def _model_for(self, request: Request) -> _Loaded:
+        """The serving model, or the version the request (an experiment's variant) names."""
+        wanted = request.model_version
+        if wanted is None:
+            return self.model()
+        with self._swap_lock:
+            loaded = self._versions.get(wanted)
+            if loaded is None:
+                if wanted not in {card.version for card in self.registry.list(TARGET)}:
+                    raise NotFound(
+                        f"no recommender version {wanted!r}",
+                        details=[{"field": "model_version", "reason": "not in the registry"}],
+                    )
+                from uxlift.recommend.serving_model import RecommenderModel
+
+                loaded = _Loaded(wanted, RecommenderModel.load(self.registry.folder(wanted)))
+                self._versions[wanted] = loaded
+                while len(self._versions) > _MAX_EXTRA_VERSIONS:
+                    self._versions.popitem(last=False)
+            return loaded
+
     def _catalogue(self, catalog: CatalogFrame, loaded: _Loaded) -> CatalogState:
-        current = self._catalogued
-        if current is not None and current.catalog is catalog and current.version == loaded.version:
+        current = self._catalogued.get(loaded.version)
+        if current is not None and current.catalog is catalog:
             return current
         fresh = catalog_state(catalog, loaded.model.item_ids, loaded.version)
-        self._catalogued = fresh
+        self._catalogued[loaded.version] = fresh
+        while len(self._catalogued) > _MAX_EXTRA_VERSIONS + 1:
+            self._catalogued.pop(next(iter(self._catalogued)))
         return fresh
 
     # -- recommendations ---------------------------------------------------------------
@@ -153,24 +183,49 @@ class RecommendationService:
         "something like ...": items matching the text, ordered with the user's taste.
         """
         request.check()
-        moment = time.time() if now is None else float(now)
+        moment = self.clock() if now is None else float(now)
         user_key = self.pseudonymizer.user_key(user_id)
         if request.list_id is not None:
             kept = self._kept_list(request.list_id, user_key)
             if kept is not None:
                 return self._page(user_id, request.list_id, kept, request, moment)
-        loaded = self.model()
+        taking_part: list[dict[str, str]] = []
+        if self.experiments is not None:
+            request, taking_part = self._in_experiments(user_id, request)
+        loaded = self._model_for(request)
         cacheable = not context_item_ids and query is None
         signature = _signature(user_key, request)
+        kept = None
         if cacheable:
             reused = self._reusable(signature, loaded.version, REUSE_S)
             if reused is not None:
-                return self._serve(user_id, replace(reused, created=moment), request, moment)
-        started = utcnow()
-        kept = self._new_list(loaded, user_key, request, moment, context_item_ids, query)
-        if cacheable:
-            self._keep(signature, started, kept)
-        return self._serve(user_id, kept, request, moment)
+                kept = replace(reused, created=moment)
+        if kept is None:
+            started = utcnow()
+            kept = self._new_list(loaded, user_key, request, moment, context_item_ids, query)
+            if cacheable:
+                self._keep(signature, started, kept)
+        served = self._serve(user_id, kept, request, moment)
+        if taking_part:
+            served["experiments"] = taking_part
+        return served
+
+    def _in_experiments(
+        self, user_id: str, request: Request
+    ) -> tuple[Request, list[dict[str, str]]]:
+        """The request as the user's experiment variants configure it."""
+        config, taking_part = self.experiments.configure(user_id, "recommend.")
+        if not config:
+            return request, taking_part
+        return (
+            replace(
+                request,
+                strategy=config.get("strategy", request.strategy),
+                model_version=config.get("model_version", request.model_version),
+                diversity=float(config.get("diversity", request.diversity)),
+            ),
+            taking_part,
+        )
 
     def warm(self, user_key: str) -> bool:
         """Rank the default list of a user (by key) ahead of their request, with its
@@ -274,24 +329,29 @@ class RecommendationService:
         blocked = np.ones(model.n_items, dtype=bool)
         present = cat.to_catalog >= 0
         blocked[present] = ~allowed[cat.to_catalog[present]]
-        ranked = model.rank(
-            sequence_model,
-            visit=moment // 60 * 60,  # per minute: item activity windows are then shared
-            activity=cat.activity,
-            blocked=blocked,
-            explain=request.explain,
-        )
-        items = cat.to_catalog[ranked.items].tolist()
-        extras = {
-            c: (
-                None if ranked.contributions is None else ranked.contributions[i],
-                ranked.features[i],
+        anchors: dict[int, int | None] = {}
+        if request.strategy == "popularity":
+            items = _popular(cat, allowed)
+            extras: dict[int, tuple[np.ndarray | None, np.ndarray | None]] = {}
+        else:
+            ranked = model.rank(
+                sequence_model,
+                visit=moment // 60 * 60,  # per minute: item activity windows are then shared
+                activity=cat.activity,
+                blocked=blocked,
+                explain=request.explain,
             )
-            for i, c in enumerate(items)
-        }
-        profile = _profile_vector(catalog.embeddings, sequence_catalog)
-        fresh, anchors = self._fresh(cat, profile, allowed, sequence_catalog)
-        items = insert_fresh(items, fresh, FRESH_SLOTS)
+            items = cat.to_catalog[ranked.items].tolist()
+            extras = {
+                c: (
+                    None if ranked.contributions is None else ranked.contributions[i],
+                    ranked.features[i],
+                )
+                for i, c in enumerate(items)
+            }
+            profile = _profile_vector(catalog.embeddings, sequence_catalog)
+            fresh, anchors = self._fresh(cat, profile, allowed, sequence_catalog)
+            items = insert_fresh(items, fresh, FRESH_SLOTS)
         matched: list[int] = []
         relevance = positional_relevance(len(items))
         if request.boosts:
@@ -322,6 +382,7 @@ class RecommendationService:
             anchors,
             None if query is None else query[0],
             frozenset(matched),
+            request.strategy,
         )
 
     def _matching(
@@ -455,7 +516,7 @@ class RecommendationService:
             "user_id": user_id,
             "list_id": list_id,
             "page": request.page,
-            "model": kept.version,
+            "model": "popularity" if kept.strategy == "popularity" else kept.version,
             "has_more": start + request.n < len(kept.items),
             "items": shown,
         }
@@ -468,7 +529,8 @@ class RecommendationService:
         model_codes = kept.cat.to_model[np.array(page, dtype=np.int64)]
         known = model_codes >= 0
         anchors = np.full(len(page), -1, dtype=np.int64)
-        anchors[known] = kept.model.anchors(kept.sequence_model, model_codes[known])
+        if kept.strategy != "popularity":  # a popular list is not "because you viewed"
+            anchors[known] = kept.model.anchors(kept.sequence_model, model_codes[known])
         touched = np.zeros(len(catalog), dtype=bool)  # the user's own items
         touched[kept.user_log.item[kept.mine]] = True
         for offset, code in enumerate(page):
@@ -556,7 +618,8 @@ class RecommendationService:
 def _signature(user_key: str, request: Request) -> tuple:
     """What a kept list is reused for: the same user asking the same thing."""
     return (user_key, request.category, request.price_min, request.price_max, request.exclude,
-            request.diversity, request.explain, request.boosts)  # fmt: skip
+            request.diversity, request.explain, request.boosts, request.strategy,
+            request.model_version)  # fmt: skip
 
 
 def _page_key(request: Request) -> tuple[int, int, bool]:
@@ -577,3 +640,12 @@ def _profile_vector(embeddings: np.ndarray, sequence: np.ndarray) -> np.ndarray 
     weights = sequence_weights(len(recent), _CONTENT_HALF_LIFE, 0.0)
     vector = weights @ embeddings[recent]
     return vector if np.linalg.norm(vector) > 0 else None
+
+
+def _popular(cat: CatalogState, allowed: np.ndarray) -> list[int]:
+    """The allowed items with the most interactions this week, most first (catalog
+    codes): the same list for everyone, the usual non-personal baseline."""
+    counts = cat.week_counts if cat.week_counts is not None else np.zeros(len(allowed))
+    candidates = np.flatnonzero(allowed)
+    order = np.lexsort((candidates, -counts[candidates]))
+    return candidates[order[:_POPULAR_DEPTH]].tolist()

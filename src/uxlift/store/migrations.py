@@ -276,4 +276,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        7,
+        "experiments",
+        (
+            # Exposures (who saw which variant, from when) are events in the log:
+            # type 'exposure' without an item, properties {experiment, variant}.
+            """CREATE TABLE experiments (
+                experiment_id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL UNIQUE,
+                description VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                salt VARCHAR NOT NULL,
+                variants JSON NOT NULL,
+                primary_metric VARCHAR NOT NULL,
+                guardrail_metrics VARCHAR[] NOT NULL,
+                audience JSON NOT NULL,
+                min_exploration DOUBLE NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                started_at TIMESTAMP,
+                stopped_at TIMESTAMP
+            )""",
+            # A bandit's traffic split over time (A/B experiments keep their weights).
+            """CREATE TABLE experiment_allocations (
+                experiment_id VARCHAR NOT NULL,
+                updated_at TIMESTAMP NOT NULL,
+                weights JSON NOT NULL,
+                PRIMARY KEY (experiment_id, updated_at)
+            )""",
+        ),
+    ),
 )

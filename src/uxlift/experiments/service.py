@@ -1,0 +1,518 @@
+"""Experiments over uxlift's own capabilities: define, assign, expose, analyse.
+
+Glue between the pure core (assignment, statistics, bandits) and the store.
+Running experiments are kept in memory, so assigning a user on a request path
+costs a hash and no query (a bandit also remembers who got what, since its
+split moves). The first time a user is given a variant, an ``exposure`` event
+goes to the log through the exposure writer; the analysis counts each user
+from that moment.
+
+Results are computed from the event log by SQL (sums per variant, see
+:mod:`uxlift.store.experiments`), with CUPED when the users were active in the
+two weeks before the start, and analysed by :func:`uxlift.experiments.analysis.analyze`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from uxlift.errors import Conflict, InvalidInput, NotFound
+from uxlift.experiments.analysis import AnalysisSettings, analyze
+from uxlift.experiments.assignment import assign, buckets, variant_index
+from uxlift.experiments.bandit import BinaryReward, MeanReward, thompson_allocation
+from uxlift.experiments.definition import Experiment, parse_definition
+from uxlift.experiments.metrics import METRICS, Metric, metric, metric_value
+from uxlift.experiments.statistics import MeanStats, ProportionStats, RatioStats
+from uxlift.privacy.pseudonymize import Pseudonymizer
+from uxlift.recommend.exposure import Assignment, ExposureLog
+from uxlift.store import Store
+from uxlift.store import experiments as rows
+
+log = logging.getLogger(__name__)
+PRE_PERIOD = timedelta(days=14)
+_MAX_REMEMBERED = 200_000
+_BANDIT_DRAWS = 20_000
+
+
+class ExperimentService:
+    def __init__(
+        self,
+        store: Store,
+        pseudonymizer: Pseudonymizer,
+        exposures: ExposureLog | None,
+        *,
+        settings: AnalysisSettings | None = None,
+    ) -> None:
+        self.store = store
+        self.pseudonymizer = pseudonymizer
+        self.exposures = exposures
+        self.settings = settings or AnalysisSettings()
+        self.clock: Callable[[], float] = time.time  # a simulation may run its own clock
+        self._lock = threading.Lock()
+        self._running: tuple[Experiment, ...] | None = None
+        self._weights: dict[str, tuple[float, ...]] = {}  # bandits: the current split
+        self._given: OrderedDict[tuple[str, str], str] = OrderedDict()  # (experiment, user)
+
+    # -- definitions --------------------------------------------------------------------
+    def create(self, raw: Any) -> Experiment:
+        fields = parse_definition(raw)
+        experiment = Experiment(
+            experiment_id="exp_" + secrets.token_hex(6),
+            salt=secrets.token_hex(16),
+            created_at=self._now(),
+            **fields,
+        )
+        with self.store.transaction() as cur:
+            if rows.experiment_named(cur, experiment.name) is not None:
+                raise Conflict(
+                    f"an experiment named {experiment.name!r} exists",
+                    details=[{"field": "name", "reason": "already used"}],
+                )
+            rows.insert_experiment(cur, experiment)
+        return experiment
+
+    def get(self, experiment_id: str) -> Experiment:
+        found = rows.get_experiment(self.store.cursor(), experiment_id)
+        if found is None:
+            found = rows.experiment_named(self.store.cursor(), experiment_id)
+        if found is None:
+            raise NotFound(f"no experiment {experiment_id!r}")
+        return found
+
+    def list(self, status: str | None = None) -> list[Experiment]:
+        if status is not None and status not in ("draft", "running", "stopped"):
+            raise InvalidInput(
+                "unknown status", details=[{"field": "status", "reason": "draft|running|stopped"}]
+            )
+        return rows.list_experiments(self.store.cursor(), status)
+
+    def start(self, experiment_id: str) -> Experiment:
+        experiment = self.get(experiment_id)
+        if experiment.status != "draft":
+            raise Conflict(f"experiment {experiment.name!r} is {experiment.status}, not a draft")
+        at = self._now()
+        with self.store.transaction() as cur:
+            rows.set_status(cur, experiment.experiment_id, "running", at)
+            if experiment.kind == "bandit":
+                rows.insert_allocation(cur, experiment.experiment_id, at, _normalized(experiment))
+        self._changed()
+        return self.get(experiment.experiment_id)
+
+    def stop(self, experiment_id: str) -> Experiment:
+        experiment = self.get(experiment_id)
+        if experiment.status != "running":
+            raise Conflict(f"experiment {experiment.name!r} is {experiment.status}, not running")
+        with self.store.transaction() as cur:
+            rows.set_status(cur, experiment.experiment_id, "stopped", self._now())
+        self._changed()
+        return self.get(experiment.experiment_id)
+
+    def delete(self, experiment_id: str) -> None:
+        experiment = self.get(experiment_id)
+        if experiment.status == "running":
+            raise Conflict(f"experiment {experiment.name!r} is running: stop it first")
+        with self.store.transaction() as cur:
+            rows.delete_experiment(cur, experiment.experiment_id)
+        self._changed()
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC).replace(tzinfo=None)
+
+    def _changed(self) -> None:
+        with self._lock:
+            self._running = None
+
+    def running(self) -> tuple[Experiment, ...]:
+        current = self._running
+        if current is None:
+            with self._lock:
+                current = tuple(rows.list_experiments(self.store.cursor(), "running"))
+                cur = self.store.cursor()
+                self._weights = {
+                    e.experiment_id: _current_weights(e, rows.allocations(cur, e.experiment_id))
+                    for e in current
+                    if e.kind == "bandit"
+                }
+                self._running = current
+        return current
+
+    # -- assignment ------------------------------------------------------------------------
+    def assign(
+        self,
+        experiment_id: str,
+        user_id: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        log_exposure: bool = True,
+    ) -> dict[str, Any]:
+        """The user's variant and its configuration (``variant`` None when the user is
+        outside the audience or the experiment is not running)."""
+        experiment = next(
+            (e for e in self.running() if experiment_id in (e.experiment_id, e.name)), None
+        )
+        if experiment is None:
+            found = self.get(experiment_id)
+            return _assignment_dict(found, None, f"experiment is {found.status}")
+        user_key = self.pseudonymizer.user_key(user_id)
+        name = self._variant_for(experiment, user_key, attributes, log_exposure)
+        return _assignment_dict(experiment, name, None if name else "not in the audience")
+
+    def configure(
+        self, user_id: str, prefix: str, attributes: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        """What the running experiments change for this user on one surface (config
+        keys starting with ``prefix``), and which (experiment, variant) that is. Each
+        experiment that touches the surface logs the user's exposure."""
+        if not self.running():
+            return {}, []
+        return self.configure_key(self.pseudonymizer.user_key(user_id), prefix, attributes)
+
+    def configure_key(
+        self, user_key: str, prefix: str, attributes: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        """:meth:`configure` for a user already known by their key."""
+        running = self.running()
+        config: dict[str, Any] = {}
+        taking_part: list[dict[str, str]] = []
+        for experiment in running:
+            if not any(k.startswith(prefix) for v in experiment.variants for k in v.config):
+                continue
+            name = self._variant_for(experiment, user_key, attributes, True)
+            if name is None:
+                continue
+            taking_part.append({"experiment": experiment.experiment_id, "variant": name})
+            for key, value in experiment.variant(name).config.items():
+                if key.startswith(prefix):
+                    config.setdefault(key[len(prefix) :], value)
+        return config, taking_part
+
+    def _variant_for(
+        self,
+        experiment: Experiment,
+        user_key: str,
+        attributes: dict[str, Any] | None,
+        log_exposure: bool,
+    ) -> str | None:
+        if not experiment.audience.admits(attributes):
+            return None
+        remembered = (experiment.experiment_id, user_key)
+        name = self._given.get(remembered)
+        if name is None:
+            if experiment.kind == "bandit":
+                name = self._bandit_variant(experiment, user_key)
+            else:
+                weights = [v.weight for v in experiment.variants]
+                index = assign(user_key, experiment.salt, weights, experiment.audience.traffic)
+                name = None if index is None else experiment.variants[index].name
+            if name is None:
+                return None
+            if log_exposure and self.exposures is not None:
+                self.exposures.assigned(
+                    Assignment(user_key, experiment.experiment_id, name, self.clock())
+                )
+            with self._lock:
+                self._given[remembered] = name
+                while len(self._given) > _MAX_REMEMBERED:
+                    self._given.popitem(last=False)
+        return name
+
+    def _bandit_variant(self, experiment: Experiment, user_key: str) -> str | None:
+        """A bandit's users keep the variant they were first given; new ones are
+        split by the current allocation."""
+        earlier = rows.assigned_variant(self.store.cursor(), experiment.experiment_id, user_key)
+        if earlier is not None:
+            return earlier
+        in_traffic, draw = buckets(user_key, experiment.salt)
+        if in_traffic >= experiment.audience.traffic:
+            return None
+        weights = self._weights.get(experiment.experiment_id) or tuple(
+            v.weight for v in experiment.variants
+        )
+        return experiment.variants[variant_index(draw, weights)].name
+
+    # -- bandits ---------------------------------------------------------------------------
+    def update_bandits(self, *, random_state: int | None = None) -> dict[str, dict[str, float]]:
+        """Recompute every running bandit's split from the log (Thompson sampling on
+        the primary metric, at least ``min_exploration`` each); returns the splits."""
+        out = {}
+        for experiment in self.running():
+            if experiment.kind == "bandit":
+                out[experiment.experiment_id] = self.update_bandit(
+                    experiment.experiment_id, random_state=random_state
+                )
+        return out
+
+    def update_bandit(
+        self, experiment_id: str, *, random_state: int | None = None
+    ) -> dict[str, float]:
+        experiment = self.get(experiment_id)
+        if experiment.kind != "bandit" or experiment.status != "running":
+            raise Conflict(f"experiment {experiment.name!r} is not a running bandit")
+        sums = rows.experiment_sums(
+            self.store.cursor(), experiment.experiment_id, until=self._now()
+        )
+        m = METRICS[experiment.primary_metric]
+        shares = thompson_allocation(
+            {v.name: _reward(m, sums.get(v.name)) for v in experiment.variants},
+            min_share=experiment.min_exploration,
+            inverse=m.inverse,
+            draws=_BANDIT_DRAWS,
+            random_state=random_state,
+        )
+        weights = {v.name: float(shares[v.name]) for v in experiment.variants}
+        with self.store.transaction() as cur:
+            rows.insert_allocation(cur, experiment.experiment_id, self._now(), weights)
+        self._changed()
+        return weights
+
+    # -- results ---------------------------------------------------------------------------
+    def results(
+        self,
+        experiment_id: str,
+        *,
+        sequential: bool | None = None,
+        cuped: bool = True,
+        until: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Every metric of every variant against control, with intervals, the SRM
+        check, and (bandits) the split over time."""
+        experiment = self.get(experiment_id)
+        settings = self.settings
+        if sequential is not None:
+            settings = replace(settings, sequential=sequential)
+        end = _end_of(experiment, until or self._now())
+        cur = self.store.cursor()
+        pre = (
+            (experiment.started_at - PRE_PERIOD, experiment.started_at)
+            if cuped and experiment.started_at is not None
+            else (None, None)
+        )
+        sums = rows.experiment_sums(
+            cur, experiment.experiment_id, until=end, pre_start=pre[0], pre_end=pre[1]
+        )
+        counts = rows.exposure_counts(cur, experiment.experiment_id, end)
+        analysis = _analysis(experiment, sums, counts, settings, cuped=pre[0] is not None)
+        variants = []
+        for v in experiment.variants:
+            group = sums.get(v.name, {})
+            n = int(group.get("n", 0))
+            variants.append(
+                {
+                    "name": v.name,
+                    "weight": v.weight,
+                    "config": v.config,
+                    "users": n,
+                    "metrics": {
+                        name: metric_value(METRICS[name], group, n) for name in experiment.metrics
+                    },
+                }
+            )
+        return {
+            "experiment": experiment.to_dict(),
+            "as_of": end.isoformat() + "Z",
+            "settings": {
+                "alpha": settings.alpha,
+                "sequential": settings.sequential,
+                "correction": settings.correction,
+                "cuped": pre[0] is not None,
+            },
+            "variants": variants,
+            "mixed_users": counts.get("", 0),
+            "analysis": analysis.to_dict() if analysis is not None else None,
+            "metrics": {name: METRICS[name].to_dict() for name in experiment.metrics},
+            "allocations": [
+                {"at": at.isoformat() + "Z", "weights": w}
+                for at, w in rows.allocations(cur, experiment.experiment_id)
+            ],
+        }
+
+    def timeline(self, experiment_id: str, metric_name: str | None = None) -> dict[str, Any]:
+        """The primary (or named) metric's lift and interval at the end of each day so
+        far, and new users per day and variant: how the estimate settled."""
+        experiment = self.get(experiment_id)
+        m = metric(metric_name or experiment.primary_metric)
+        end = _end_of(experiment, self._now())
+        if experiment.started_at is None:
+            return {"experiment": experiment.experiment_id, "metric": m.name, "days": []}
+        cur = self.store.cursor()
+        day = experiment.started_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        days = []
+        while day < end:
+            cutoff = min(day + timedelta(days=1), end)
+            sums = rows.experiment_sums(cur, experiment.experiment_id, until=cutoff)
+            counts = rows.exposure_counts(cur, experiment.experiment_id, cutoff)
+            single = replace(experiment, primary_metric=m.name, guardrail_metrics=())
+            analysis = _analysis(single, sums, counts, self.settings, cuped=False)
+            entry: dict[str, Any] = {
+                "day": day.date().isoformat(),
+                "users": {
+                    v.name: int(sums.get(v.name, {}).get("n", 0)) for v in experiment.variants
+                },
+                "comparisons": [],
+            }
+            if analysis is not None:
+                entry["comparisons"] = [c.to_dict() for c in analysis.comparisons]
+            days.append(entry)
+            day += timedelta(days=1)
+        return {"experiment": experiment.experiment_id, "metric": m.name, "days": days}
+
+    # -- UX metrics --------------------------------------------------------------------------
+    def daily_metrics(
+        self, *, days: int = 30, segment: str | None = None, end: datetime | None = None
+    ) -> dict[str, Any]:
+        """Every UX metric per day over the last ``days`` days of the log, optionally
+        per segment (an event property, e.g. ``platform``)."""
+        if not 1 <= days <= 366:
+            raise InvalidInput(
+                "days must be 1 to 366", details=[{"field": "days", "reason": "1-366"}]
+            )
+        if segment is not None and not segment.replace("_", "").isalnum():
+            raise InvalidInput(
+                "segment must be a property name",
+                details=[{"field": "segment", "reason": "letters, digits and _"}],
+            )
+        cur = self.store.cursor()
+        if end is None:
+            latest = cur.execute("SELECT max(ts) FROM events").fetchone()
+            end = latest[0] if latest and latest[0] is not None else self._now()
+        stop = end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        start = stop - timedelta(days=days)
+        sums = rows.daily_sums(cur, start=start, end=stop, segment=segment)
+        series = []
+        for (day, seg), group in sorted(sums.items()):
+            n = int(group.get("n", 0))
+            series.append(
+                {
+                    "day": day.date().isoformat(),
+                    "segment": seg,
+                    "users": n,
+                    **{name: metric_value(m, group, n) for name, m in METRICS.items()},
+                }
+            )
+        return {
+            "start": start.date().isoformat(),
+            "end": (stop - timedelta(days=1)).date().isoformat(),
+            "segment": segment,
+            "metrics": [m.to_dict() for m in METRICS.values()],
+            "days": series,
+        }
+
+
+# -- helpers -----------------------------------------------------------------------------
+def _normalized(experiment: Experiment) -> dict[str, float]:
+    total = sum(v.weight for v in experiment.variants)
+    return {v.name: v.weight / total for v in experiment.variants}
+
+
+def _current_weights(
+    experiment: Experiment, history: list[tuple[datetime, dict[str, float]]]
+) -> tuple[float, ...]:
+    latest = history[-1][1] if history else _normalized(experiment)
+    return tuple(max(float(latest.get(v.name, 0.0)), 0.0) for v in experiment.variants)
+
+
+def _end_of(experiment: Experiment, end: datetime) -> datetime:
+    if experiment.stopped_at is not None:
+        end = min(end, experiment.stopped_at)
+    return end
+
+
+def _assignment_dict(
+    experiment: Experiment, variant: str | None, reason: str | None
+) -> dict[str, Any]:
+    return {
+        "experiment": experiment.experiment_id,
+        "name": experiment.name,
+        "variant": variant,
+        "config": experiment.variant(variant).config if variant else {},
+        "reason": reason,
+    }
+
+
+def stats_for(m: Metric, group: dict[str, float], prefix: str = "") -> Any:
+    """The sufficient statistic of metric ``m`` for one variant from its column sums
+    (``prefix`` ``pre_`` reads the pre-period sums)."""
+    n = int(group.get("n", 0))
+
+    def mean_of(column: str) -> MeanStats:
+        return MeanStats(
+            n=n,
+            total=group.get(f"{prefix}s_{column}", 0.0),
+            sum_squares=group.get(f"{prefix}q_{column}", 0.0),
+        )
+
+    if m.kind == "proportion":
+        return ProportionStats(n=n, successes=group.get(f"{prefix}s_{m.numerator}", 0.0))
+    if m.kind == "mean":
+        return mean_of(m.numerator)
+    assert m.denominator is not None
+    return RatioStats(
+        n=n,
+        numerator=mean_of(m.numerator),
+        denominator=mean_of(m.denominator),
+        sum_products=group.get(f"p_{m.numerator}__{m.denominator}", 0.0),
+    )
+
+
+def _analysis(
+    experiment: Experiment,
+    sums: dict[str, dict[str, float]],
+    counts: dict[str, int],
+    settings: AnalysisSettings,
+    *,
+    cuped: bool,
+) -> Any:
+    names = [v.name for v in experiment.variants]
+    if experiment.kind == "bandit":  # a moving split says nothing about sample ratios
+        weights = {name: float(counts.get(name, 0)) or 1.0 for name in names}
+    else:
+        weights = {v.name: v.weight for v in experiment.variants}
+    empty: dict[str, float] = {}
+    metrics = {
+        name: {v: stats_for(METRICS[name], sums.get(v, empty)) for v in names}
+        for name in experiment.metrics
+    }
+    covariates = None
+    if cuped:
+        covariates = {
+            name: {
+                v: (
+                    stats_for(METRICS[name], sums.get(v, empty), "pre_"),
+                    sums.get(v, empty).get(f"x_{METRICS[name].numerator}", 0.0),
+                )
+                for v in names
+            }
+            for name in experiment.metrics
+            if METRICS[name].kind != "ratio"
+        }
+    return analyze(
+        metrics,
+        control=experiment.control,
+        counts={name: int(counts.get(name, 0)) for name in names},
+        weights=weights,
+        settings=settings,
+        inverse=frozenset(name for name in experiment.metrics if METRICS[name].inverse),
+        covariates=covariates,
+    )
+
+
+def _reward(m: Metric, group: dict[str, float] | None) -> BinaryReward | MeanReward:
+    """What the bandit learns from: the primary metric of one variant's users, as a
+    success count (proportions) or a mean with its per-user variance (means, and
+    ratios by the delta method)."""
+    stats = stats_for(m, group or {"n": 0})
+    if isinstance(stats, ProportionStats):
+        return BinaryReward(successes=stats.successes, trials=stats.n)
+    mean, variance = float(stats.mean), float(stats.variance)
+    if stats.n < 2 or not math.isfinite(mean) or not math.isfinite(variance):
+        return MeanReward(n=min(stats.n, 1), mean=0.0, variance=0.0)  # not explored yet
+    return MeanReward(n=stats.n, mean=mean, variance=max(variance, 0.0))
