@@ -167,17 +167,28 @@ class ExperimentService:
         return _assignment_dict(experiment, name, None if name else "not in the audience")
 
     def configure(
-        self, user_id: str, prefix: str, attributes: dict[str, Any] | None = None
+        self,
+        user_id: str,
+        prefix: str,
+        attributes: dict[str, Any] | None = None,
+        *,
+        at: float | None = None,
     ) -> tuple[dict[str, Any], list[dict[str, str]]]:
         """What the running experiments change for this user on one surface (config
         keys starting with ``prefix``), and which (experiment, variant) that is. Each
-        experiment that touches the surface logs the user's exposure."""
+        experiment that touches the surface logs the user's exposure, at ``at`` (the
+        moment what the user gets is shown; now by default)."""
         if not self.running():
             return {}, []
-        return self.configure_key(self.pseudonymizer.user_key(user_id), prefix, attributes)
+        return self.configure_key(self.pseudonymizer.user_key(user_id), prefix, attributes, at=at)
 
     def configure_key(
-        self, user_key: str, prefix: str, attributes: dict[str, Any] | None = None
+        self,
+        user_key: str,
+        prefix: str,
+        attributes: dict[str, Any] | None = None,
+        *,
+        at: float | None = None,
     ) -> tuple[dict[str, Any], list[dict[str, str]]]:
         """:meth:`configure` for a user already known by their key."""
         running = self.running()
@@ -186,7 +197,7 @@ class ExperimentService:
         for experiment in running:
             if not any(k.startswith(prefix) for v in experiment.variants for k in v.config):
                 continue
-            name = self._variant_for(experiment, user_key, attributes, True)
+            name = self._variant_for(experiment, user_key, attributes, True, at)
             if name is None:
                 continue
             taking_part.append({"experiment": experiment.experiment_id, "variant": name})
@@ -201,6 +212,7 @@ class ExperimentService:
         user_key: str,
         attributes: dict[str, Any] | None,
         log_exposure: bool,
+        at: float | None = None,
     ) -> str | None:
         if not experiment.audience.admits(attributes):
             return None
@@ -217,7 +229,7 @@ class ExperimentService:
                 return None
             if log_exposure and self.exposures is not None:
                 self.exposures.assigned(
-                    Assignment(user_key, experiment.experiment_id, name, self.clock())
+                    Assignment(user_key, experiment.experiment_id, name, at or self.clock())
                 )
             with self._lock:
                 self._given[remembered] = name

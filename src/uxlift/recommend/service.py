@@ -191,7 +191,7 @@ class RecommendationService:
                 return self._page(user_id, request.list_id, kept, request, moment)
         taking_part: list[dict[str, str]] = []
         if self.experiments is not None:
-            request, taking_part = self._in_experiments(user_id, request)
+            request, taking_part = self._in_experiments(user_id, request, moment)
         loaded = self._model_for(request)
         cacheable = not context_item_ids and query is None
         signature = _signature(user_key, request)
@@ -211,10 +211,11 @@ class RecommendationService:
         return served
 
     def _in_experiments(
-        self, user_id: str, request: Request
+        self, user_id: str, request: Request, moment: float
     ) -> tuple[Request, list[dict[str, str]]]:
-        """The request as the user's experiment variants configure it."""
-        config, taking_part = self.experiments.configure(user_id, "recommend.")
+        """The request as the user's experiment variants configure it (exposed at
+        ``moment``, when the list is shown)."""
+        config, taking_part = self.experiments.configure(user_id, "recommend.", at=moment)
         if not config:
             return request, taking_part
         return (

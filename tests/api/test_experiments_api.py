@@ -1,0 +1,120 @@
+"""Experiments over real HTTP: definitions with field errors, scopes, assignment that
+changes what users really get, results and daily metrics."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import TEST_SECRET, auth
+from uxlift.config import Settings
+from uxlift.demo import DemoStore
+from uxlift.server import serving_in_thread
+from uxlift.services import Services, open_services
+
+DEFINITION = {
+    "name": "ranker-vs-popularity",
+    "variants": [
+        {"name": "popularity", "config": {"recommend.strategy": "popularity"}},
+        {"name": "ranker", "config": {"recommend.strategy": "model", "recommend.diversity": 0.2}},
+    ],
+    "primary_metric": "conversion",
+    "guardrail_metrics": ["ctr", "revenue_per_user"],
+}
+
+
+@pytest.fixture
+def live(recommenders_dir: Path, tmp_path: Path) -> Iterator[tuple[Services, str, dict[str, str]]]:
+    data_dir = tmp_path / "data"
+    shutil.copytree(recommenders_dir, data_dir)
+    services = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET))
+    keys = {s: services.keys.create(name=s, scopes=[s]).secret for s in ("read", "admin", "ingest")}
+    services.recommendations.registry.promote("recommendations-0001")
+    try:
+        with serving_in_thread(services) as url:
+            yield services, url, keys
+    finally:
+        services.close()
+
+
+def test_definitions_scopes_and_lifecycle(live) -> None:
+    services, url, keys = live
+    with httpx.Client(base_url=url, timeout=60) as http:
+        bad = http.post("/v1/experiments", json={"name": "x", "variants": [{"name": "a"}],
+                        "primary_metric": "nope"}, headers=auth(keys["admin"]))  # fmt: skip
+        assert bad.status_code == 422
+        fields = {d["field"] for d in bad.json()["error"]["details"]}
+        assert {"variants", "primary_metric"} <= fields
+        denied = http.post("/v1/experiments", json=DEFINITION, headers=auth(keys["read"]))
+        assert denied.status_code == 403
+        created = http.post("/v1/experiments", json=DEFINITION, headers=auth(keys["admin"]))
+        assert created.status_code == 201, created.text
+        exp = created.json()
+        assert exp["status"] == "draft" and exp["control"] == "popularity"
+        again = http.post("/v1/experiments", json=DEFINITION, headers=auth(keys["admin"]))
+        assert again.status_code == 409
+        listed = http.get("/v1/experiments", headers=auth(keys["read"])).json()["experiments"]
+        assert [e["id"] for e in listed] == [exp["id"]]
+        started = http.post(f"/v1/experiments/{exp['id']}/start", headers=auth(keys["admin"]))
+        assert started.json()["status"] == "running"
+        busy = http.delete(f"/v1/experiments/{exp['id']}", headers=auth(keys["admin"]))
+        assert busy.status_code == 409
+        http.post(f"/v1/experiments/{exp['id']}/stop", headers=auth(keys["admin"]))
+        gone = http.delete(f"/v1/experiments/{exp['id']}", headers=auth(keys["admin"]))
+        assert gone.status_code == 204
+        missing = http.get(f"/v1/experiments/{exp['id']}", headers=auth(keys["read"]))
+        assert missing.status_code == 404
+
+
+def test_variants_change_what_users_get_and_results_follow(live, recommender_demo: DemoStore):
+    services, url, keys = live
+    users = sorted({e["user_id"] for e in recommender_demo.events})[:60]
+    with httpx.Client(base_url=url, timeout=60) as http:
+        exp = http.post("/v1/experiments", json=DEFINITION, headers=auth(keys["admin"])).json()
+        http.post(f"/v1/experiments/{exp['id']}/start", headers=auth(keys["admin"]))
+        served: dict[str, dict] = {}
+        for user in users:
+            response = http.get(f"/v1/users/{user}/recommendations", params={"n": 10},
+                                headers=auth(keys["read"]))  # fmt: skip
+            assert response.status_code == 200, response.text
+            served[user] = response.json()
+        assigned = {
+            user: http.post(f"/v1/experiments/{exp['id']}/assign", json={"user_id": user},
+                            headers=auth(keys["ingest"])).json()["variant"]  # fmt: skip
+            for user in users
+        }
+        for user, data in served.items():
+            assert data["experiments"] == [{"experiment": exp["id"], "variant": assigned[user]}]
+            if assigned[user] == "popularity":
+                assert data["model"] == "popularity"
+            else:
+                assert data["model"] == "recommendations-0001"
+        popular_lists = {
+            tuple(i["item_id"] for i in d["items"][:3])
+            for u, d in served.items()
+            if assigned[u] == "popularity"
+        }
+        personal_lists = {
+            tuple(i["item_id"] for i in d["items"][:3])
+            for u, d in served.items()
+            if assigned[u] == "ranker"
+        }
+        assert len(personal_lists) > len(popular_lists)  # the same few lists for everyone
+        services.exposures.flush()
+        results = http.get(f"/v1/experiments/{exp['id']}/results",
+                           headers=auth(keys["read"])).json()  # fmt: skip
+        users_by_variant = {v["name"]: v["users"] for v in results["variants"]}
+        assert sum(users_by_variant.values()) == len(users)
+        assert results["variants"][0]["metrics"]["ctr"] == 0.0  # exposures, no clicks yet
+        assert {c["metric"] for c in results["analysis"]["comparisons"]} == {
+            "conversion", "ctr", "revenue_per_user"
+        }  # fmt: skip
+        daily = http.get("/v1/metrics/daily", params={"days": 7},
+                         headers=auth(keys["read"])).json()  # fmt: skip
+        assert daily["days"] and "ctr" in daily["days"][-1]
+        bad = http.get("/v1/metrics/daily", params={"days": 0}, headers=auth(keys["read"]))
+        assert bad.status_code == 422
