@@ -13,7 +13,7 @@ from tqdm import tqdm
 from uxlift.cli_assist import kb_app
 from uxlift.cli_common import _emit, _services, _settings, cli_errors, console
 from uxlift.cli_evaluate import evaluate_app
-from uxlift.cli_experiments import experiments_app, metrics_app
+from uxlift.cli_experiments import experiments_app, metrics_app, simulate_app
 from uxlift.cli_intent import evaluate_intent_cmd  # noqa: F401  (registers the command)
 from uxlift.cli_models import models_app, recommend_cmd, train_app
 from uxlift.cli_monitor import alerts_app, import_texts_cmd, monitor_app, topics_app, webhooks_app
@@ -39,6 +39,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(experiments_app, name="experiments")
 app.add_typer(metrics_app, name="metrics")
+app.add_typer(simulate_app, name="simulate")
 import_app.command("texts")(cli_errors(import_texts_cmd))
 app.command("recommend")(recommend_cmd)
 

@@ -42,7 +42,7 @@ def live(recommenders_dir: Path, tmp_path: Path) -> Iterator[tuple[Services, str
 
 
 def test_definitions_scopes_and_lifecycle(live) -> None:
-    services, url, keys = live
+    _, url, keys = live
     with httpx.Client(base_url=url, timeout=60) as http:
         bad = http.post("/v1/experiments", json={"name": "x", "variants": [{"name": "a"}],
                         "primary_metric": "nope"}, headers=auth(keys["admin"]))  # fmt: skip
@@ -82,9 +82,11 @@ def test_variants_change_what_users_get_and_results_follow(live, recommender_dem
                                 headers=auth(keys["read"]))  # fmt: skip
             assert response.status_code == 200, response.text
             served[user] = response.json()
+        assign = f"/v1/experiments/{exp['id']}/assign"
         assigned = {
-            user: http.post(f"/v1/experiments/{exp['id']}/assign", json={"user_id": user},
-                            headers=auth(keys["ingest"])).json()["variant"]  # fmt: skip
+            user: http.post(assign, json={"user_id": user}, headers=auth(keys["ingest"])).json()[
+                "variant"
+            ]
             for user in users
         }
         for user, data in served.items():

@@ -67,8 +67,10 @@ def test_unexplored_normal_arms_share_the_traffic_first() -> None:
 
 
 def test_ties_are_shared_equally() -> None:
-    arms = {"a": MeanReward(n=10, mean=1.0, variance=0.0),
-            "b": MeanReward(n=10, mean=1.0, variance=0.0)}  # fmt: skip
+    arms = {
+        "a": MeanReward(n=10, mean=1.0, variance=0.0),
+        "b": MeanReward(n=10, mean=1.0, variance=0.0),
+    }
     assert probability_best(arms, draws=100, random_state=0) == {"a": 0.5, "b": 0.5}
 
 
@@ -89,12 +91,16 @@ def test_choose_arm_draws_with_the_allocation() -> None:
         (lambda: probability_best(ARMS, draws=0), "draws"),
         (lambda: BinaryReward(successes=5, trials=3), "successes"),
         (lambda: MeanReward(n=3, mean=1.0, variance=-1.0), "variance"),
-        (lambda: probability_best({"a": ARMS["control"],
-                                   "b": MeanReward(n=5, mean=1.0, variance=1.0)}), "all be"),
+        (
+            lambda: probability_best(
+                {"a": ARMS["control"], "b": MeanReward(n=5, mean=1.0, variance=1.0)}
+            ),
+            "all be",
+        ),
         (lambda: choose_arm({"a": -1.0, "b": 2.0}), "non-negative"),
         (lambda: choose_arm({}), "allocation"),
     ],
-)  # fmt: skip
+)
 def test_invalid_arguments_are_rejected(call, field: str) -> None:
     with pytest.raises(InvalidInput, match=field):
         call()

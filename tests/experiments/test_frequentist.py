@@ -52,9 +52,7 @@ def test_welch_relative_uses_the_delta_method() -> None:
     a, b = mean_stats(A), mean_stats(B)
     result = welch_test(a, b, relative=True)
     mu_a, mu_b = A.mean(), B.mean()
-    variance = B.var(ddof=1) / (mu_a**2 * len(B)) + A.var(ddof=1) * mu_b**2 / (
-        mu_a**4 * len(A)
-    )
+    variance = B.var(ddof=1) / (mu_a**2 * len(B)) + A.var(ddof=1) * mu_b**2 / (mu_a**4 * len(A))
     assert result.estimate == pytest.approx(mu_b / mu_a - 1.0, rel=1e-12)
     assert result.std_error == pytest.approx(math.sqrt(variance), rel=1e-9)
     dof = welch_test(a, b, relative=False).dof
@@ -66,9 +64,7 @@ def test_welch_relative_uses_the_delta_method() -> None:
 
 
 def _gbstats_welch(a, b, relative: bool, alpha: float = 0.05):
-    config = FrequentistConfig(
-        alpha=alpha, difference_type="relative" if relative else "absolute"
-    )
+    config = FrequentistConfig(alpha=alpha, difference_type="relative" if relative else "absolute")
     return TwoSidedTTest(stat_a=gb(a), stat_b=gb(b), config=config).compute_result()
 
 

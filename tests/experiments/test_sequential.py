@@ -22,12 +22,14 @@ PAIRS = {
     "mean": (mean_stats(A), mean_stats(B)),
     "proportion": (ProportionStats(n=6000, successes=310), ProportionStats(n=6050, successes=355)),
     "ratio": (
-        ratio_stats(RNG.binomial(EXPOSURES[:1000].astype(int), 0.1).astype(float),
-                    EXPOSURES[:1000]),
-        ratio_stats(RNG.binomial(EXPOSURES[1000:].astype(int), 0.11).astype(float),
-                    EXPOSURES[1000:]),
+        ratio_stats(
+            RNG.binomial(EXPOSURES[:1000].astype(int), 0.1).astype(float), EXPOSURES[:1000]
+        ),
+        ratio_stats(
+            RNG.binomial(EXPOSURES[1000:].astype(int), 0.11).astype(float), EXPOSURES[1000:]
+        ),
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("kind", sorted(PAIRS))

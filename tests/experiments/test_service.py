@@ -81,13 +81,17 @@ def test_assignment_is_stable_balanced_and_logged_once_as_an_exposure(
     shares = np.mean([v == "ranker" for v in first.values()])
     assert 0.4 < shares < 0.6
     assert exp.assign(created.experiment_id, "user-7")["config"] == {
-        "recommend.strategy": first["user-7"] == "ranker" and "model" or "popularity"
+        "recommend.strategy": "model" if first["user-7"] == "ranker" else "popularity"
     }
     services.exposures.flush()
-    logged = services.store.cursor().execute(
-        "SELECT count(*), count(DISTINCT user_key) FROM events "
-        "WHERE type = 'exposure' AND item_id IS NULL"
-    ).fetchone()
+    logged = (
+        services.store.cursor()
+        .execute(
+            "SELECT count(*), count(DISTINCT user_key) FROM events "
+            "WHERE type = 'exposure' AND item_id IS NULL"
+        )
+        .fetchone()
+    )
     assert logged == (400, 400)
 
 
@@ -135,9 +139,7 @@ def test_results_come_from_the_log_and_find_a_real_lift(services: Services) -> N
     users = {v["name"]: v["users"] for v in result["variants"]}
     assert sum(users.values()) == 1500
     assert result["analysis"]["srm"]["mismatch"] is False
-    conversion = next(
-        c for c in result["analysis"]["comparisons"] if c["metric"] == "conversion"
-    )
+    conversion = next(c for c in result["analysis"]["comparisons"] if c["metric"] == "conversion")
     assert conversion["significant"] is True
     assert conversion["ci_low"] < 1.0 < conversion["ci_high"]  # the true lift is +100%
     revenue = next(
@@ -173,9 +175,10 @@ def test_a_bandit_moves_traffic_to_the_better_variant(services: Services) -> Non
     later = [exp.assign(created.experiment_id, f"new-{i}")["variant"] for i in range(300)]
     assert np.mean([v == "ranker" for v in later]) > 0.75
     # Earlier users keep their variant.
-    assert exp.assign(created.experiment_id, "b-0")["variant"] == exp.assign(
-        created.experiment_id, "b-0"
-    )["variant"]
+    assert (
+        exp.assign(created.experiment_id, "b-0")["variant"]
+        == exp.assign(created.experiment_id, "b-0")["variant"]
+    )
     assert len(exp.results(created.experiment_id)["allocations"]) == 2
 
 

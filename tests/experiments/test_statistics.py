@@ -47,9 +47,7 @@ def test_ratio_variance_from_sums_equals_the_delta_method_on_unit_arrays() -> No
     cov = np.cov(CLICKS, EXPOSURES)  # ddof = 1
     mu_m, mu_d = CLICKS.mean(), EXPOSURES.mean()
     expected = (
-        cov[0, 0] / mu_d**2
-        - 2.0 * cov[0, 1] * mu_m / mu_d**3
-        + mu_m**2 * cov[1, 1] / mu_d**4
+        cov[0, 0] / mu_d**2 - 2.0 * cov[0, 1] * mu_m / mu_d**3 + mu_m**2 * cov[1, 1] / mu_d**4
     )
     assert stats.mean == pytest.approx(CLICKS.sum() / EXPOSURES.sum(), rel=1e-12)
     assert stats.covariance == pytest.approx(cov[0, 1], rel=1e-9)
@@ -102,8 +100,9 @@ def test_undefined_moments_are_nan_not_errors(n: int) -> None:
     stats = mean_stats(np.ones(n))
     assert math.isnan(stats.variance)
     assert math.isnan(ProportionStats(n=0, successes=0).mean)
-    ratio = RatioStats(n=2, numerator=MeanStats(2, 1.0, 1.0), denominator=MeanStats(2, 0.0, 0.0),
-                       sum_products=0.0)  # fmt: skip
+    ratio = RatioStats(
+        n=2, numerator=MeanStats(2, 1.0, 1.0), denominator=MeanStats(2, 0.0, 0.0), sum_products=0.0
+    )
     assert math.isnan(ratio.mean)
     assert math.isnan(ratio.variance)
 
@@ -121,14 +120,29 @@ def test_a_constant_metric_has_zero_not_negative_variance() -> None:
         (lambda: MeanStats(n=3, total=1.0, sum_squares=-1.0), "sum_squares"),
         (lambda: ProportionStats(n=10, successes=11), "successes"),
         (lambda: ProportionStats(n=10, successes=-1), "successes"),
-        (lambda: RatioStats(n=3, numerator=MeanStats(2, 1.0, 1.0),
-                            denominator=MeanStats(3, 1.0, 1.0), sum_products=0.0), "numerator"),
-        (lambda: AdjustedStats(n=2, post=MeanStats(2, 1.0, 1.0), pre=MeanStats(2, 1.0, 1.0),
-                               sum_products=1.0, theta=float("inf")), "theta"),
+        (
+            lambda: RatioStats(
+                n=3,
+                numerator=MeanStats(2, 1.0, 1.0),
+                denominator=MeanStats(3, 1.0, 1.0),
+                sum_products=0.0,
+            ),
+            "numerator",
+        ),
+        (
+            lambda: AdjustedStats(
+                n=2,
+                post=MeanStats(2, 1.0, 1.0),
+                pre=MeanStats(2, 1.0, 1.0),
+                sum_products=1.0,
+                theta=float("inf"),
+            ),
+            "theta",
+        ),
         (lambda: proportion_stats([0, 1, 2]), "flags"),
         (lambda: ratio_stats([1.0, 2.0], [1.0]), "numerators"),
     ],
-)  # fmt: skip
+)
 def test_invalid_statistics_are_rejected_naming_the_field(build, field: str) -> None:
     with pytest.raises(InvalidInput, match=field):
         build()

@@ -26,9 +26,10 @@ def event_table(
     text: str | None,
     properties: dict[str, Any],
     value: float | None = None,
+    at: datetime | None = None,
 ) -> pa.Table:
-    """One event (the conversation is its session)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    """One event (the conversation is its session), at ``at`` (now by default)."""
+    now = at or datetime.now(UTC).replace(tzinfo=None)
     ids = pa.array([event_id], pa.string())
     return pa.table(
         {

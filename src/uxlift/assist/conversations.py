@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from uxlift.assist.assistant import Assistant, Reply
@@ -30,7 +31,6 @@ from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
 from uxlift.store import conversations as rows
-from uxlift.store.database import utcnow
 
 SURFACE = "assistant"
 MAX_MESSAGE_CHARS = 2000
@@ -69,6 +69,10 @@ class ConversationService:
         self.pseudonymizer = pseudonymizer
         self.redactor = redactor
         self.experiments: Any = None  # ExperimentService, set when the services are wired
+        self.clock: Callable[[], float] = time.time  # a simulation may run its own clock
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC).replace(tzinfo=None)
 
     # ------------------------------------------------------------ lifecycle
     def start(self, user_id: str | None = None, language: str | None = None) -> dict[str, Any]:
@@ -87,7 +91,7 @@ class ConversationService:
         state = ConversationState(language=language or "en")
         with self.store.transaction() as cur:
             rows.insert_conversation(
-                cur, conversation_id, user_key, language, state.to_dict(), utcnow()
+                cur, conversation_id, user_key, language, state.to_dict(), self._now()
             )
         return {"id": conversation_id, "status": "open", "language": language}
 
@@ -149,7 +153,7 @@ class ConversationService:
         reply: Reply,
         latency_ms: float,
     ) -> str | None:
-        now = utcnow()
+        now = self._now()
         conversation_id, user_key = conversation["id"], conversation["user_key"]
         ticket_id = _new_id("tkt") if reply.action == HANDOFF else None
         with self.store.transaction() as cur:
@@ -189,7 +193,7 @@ class ConversationService:
     def _to_agent(
         self, conversation: dict, ticket: dict, user_message_id: str, redacted: str
     ) -> dict[str, Any]:
-        now = utcnow()
+        now = self._now()
         with self.store.transaction() as cur:
             rows.insert_message(cur, {
                 "message_id": user_message_id, "conversation_id": conversation["id"],
@@ -282,7 +286,7 @@ class ConversationService:
             raise NotFound(f"no ticket {ticket_id!r}")
         if ticket["status"] != "open":
             raise Conflict(f"ticket {ticket_id!r} is already answered")
-        now = utcnow()
+        now = self._now()
         conversation = self._conversation(ticket["conversation_id"])
         redacted = self.redactor.redact(text)
         message_id = f"{conversation['id']}:{_new_id('agent')}"
@@ -386,6 +390,7 @@ class ConversationService:
             event_table(
                 event_id, user_key, conversation_id, event_type, text,
                 {"surface": SURFACE, "conversation_id": conversation_id, **properties}, value,
+                self._now(),
             )
         )  # fmt: skip
 

@@ -18,8 +18,8 @@ from uxlift.demo.sessions import SessionPlan
 
 _DAY = 86_400.0
 RATE_SHARE = 0.4
-_RATING_CUTS = np.array([-0.6, 0.1, 0.8, 1.6])  # satisfaction -> stars 1..5
-_SATISFACTION_NOISE = 1.0
+RATING_CUTS = np.array([-0.6, 0.1, 0.8, 1.6])  # satisfaction -> stars 1..5
+SATISFACTION_NOISE = 1.0
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,9 @@ def simulate_feedback(
     keep = rates & (time < end)
     user, item, time = user[keep], item[keep], time[keep]
     satisfaction = truth.utility_by_index(user, item) + rng.normal(
-        0.0, _SATISFACTION_NOISE, len(user)
+        0.0, SATISFACTION_NOISE, len(user)
     )
-    rating = 1 + np.searchsorted(_RATING_CUTS, satisfaction)
+    rating = 1 + np.searchsorted(RATING_CUTS, satisfaction)
     extreme = (rating == 1) | (rating == 5)
     reviewed = rng.random(len(user)) < np.where(extreme, 0.65, 0.45)
     order = np.argsort(time, kind="stable")

@@ -99,8 +99,14 @@ def generate_store(
     simulation, assembly_rng = _seeded_simulation(
         seed, n_items, n_users, days, start, chinese_share
     )
+    return store_from(simulation, assembly_rng)
+
+
+def store_from(simulation: Simulation, assembly_rng: np.random.Generator) -> DemoStore:
+    """The store a simulation produced: its events, catalog, FAQ and truth."""
     events, planted = assemble_events(assembly_rng, simulation.result)
-    logger.info("generated %d items, %d users, %d events", n_items, n_users, len(events))
+    logger.info("generated %d items, %d users, %d events", len(simulation.items),
+                len(simulation.result.population.user_ids), len(events))  # fmt: skip
     return DemoStore(
         items=simulation.items,
         events=events,
@@ -123,6 +129,22 @@ def simulate_store(
 ) -> Simulation:
     """The simulation behind ``generate_store`` with the same arguments (for analysis)."""
     return _seeded_simulation(seed, n_items, n_users, days, start, chinese_share)[0]
+
+
+def generate_store_and_simulation(
+    *,
+    seed: int = 0,
+    n_items: int = 2000,
+    n_users: int = 1000,
+    days: int = 60,
+    start: datetime = DEFAULT_START,
+    chinese_share: float = 0.15,
+) -> tuple[DemoStore, Simulation]:
+    """``generate_store`` and the simulation behind it, drawn once."""
+    simulation, assembly_rng = _seeded_simulation(
+        seed, n_items, n_users, days, start, chinese_share
+    )
+    return store_from(simulation, assembly_rng), simulation
 
 
 def _seeded_simulation(

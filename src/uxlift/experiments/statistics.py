@@ -299,8 +299,3 @@ def adjusted_stats(
     return AdjustedStats(
         n=len(y), post=_component(y, binary), pre=x_stats, sum_products=products, theta=theta
     )
-
-
-def same_kind(a: Statistic, b: Statistic) -> bool:
-    """Whether two statistics measure the same kind of metric."""
-    return type(a) is type(b)

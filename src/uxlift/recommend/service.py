@@ -175,12 +175,15 @@ class RecommendationService:
         now: float | None = None,
         context_item_ids: tuple[str, ...] = (),
         query: tuple[str, np.ndarray] | None = None,
+        use_experiments: bool = True,
     ) -> dict:
         """A page of recommendations for ``user_id``.
 
         ``context_item_ids``: what the user is looking at now (counts as their most
         recent items, without being logged). ``query``: (text, its embedding) for
         "something like ...": items matching the text, ordered with the user's taste.
+        ``use_experiments`` False serves the request as it is, outside any experiment
+        (and logs no exposure to one): e.g. to see what another variant would show.
         """
         request.check()
         moment = self.clock() if now is None else float(now)
@@ -190,7 +193,7 @@ class RecommendationService:
             if kept is not None:
                 return self._page(user_id, request.list_id, kept, request, moment)
         taking_part: list[dict[str, str]] = []
-        if self.experiments is not None:
+        if self.experiments is not None and use_experiments:
             request, taking_part = self._in_experiments(user_id, request, moment)
         loaded = self._model_for(request)
         cacheable = not context_item_ids and query is None
