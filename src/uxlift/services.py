@@ -163,6 +163,7 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
         ),
     )
     recommendations.experiments = experiments
+    users.add_listener(experiments.forget_user)
     conversations.experiments = experiments
     return Services(
         settings=settings,

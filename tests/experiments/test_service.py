@@ -209,3 +209,23 @@ def test_daily_metrics_per_day_and_segment(services: Services) -> None:
     assert segments[("2026-10-06", "(none)")]["users"] == 1
     with pytest.raises(InvalidInput):
         services.experiments.daily_metrics(segment="x'; DROP TABLE events")
+
+
+def test_erasing_a_user_removes_their_exposures_and_what_memory_holds(
+    services: Services,
+) -> None:
+    exp = services.experiments
+    created = exp.create(_definition(kind="bandit"))
+    exp.start(created.experiment_id)
+    exp.assign(created.experiment_id, "leaving")
+    exp.assign(created.experiment_id, "staying")
+    services.exposures.flush()
+    key = services.pseudonymizer.user_key("leaving")
+    assert any(k[1] == key for k in exp._given)
+    services.users.erase("leaving", actor="test")
+    assert not any(k[1] == key for k in exp._given)
+    counts = services.store.cursor().execute(
+        "SELECT count(*) FROM events WHERE type = 'exposure' AND user_key = ?", [key]
+    ).fetchone()
+    assert counts == (0,)
+    assert sum(exp.results(created.experiment_id)["variants"][i]["users"] for i in (0, 1)) == 1

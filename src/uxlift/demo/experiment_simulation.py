@@ -251,6 +251,7 @@ class _Run:
             lambda: {CONTROL: 0.0, TREATMENT: 0.0}
         )
         self.variant_of: dict[str, str] = {}
+        self.buyers: set[str] = set()  # who bought, by the simulator's own draws
 
     def visit(self, http: httpx.Client, services: Services, user: str) -> None:
         o, s = self.options, self.shoppers
@@ -275,7 +276,10 @@ class _Run:
         for name, items in lists.items():
             chance = purchase_chance(s.truth, uidx, s.indices(items))
             self.no_purchase[user][name] += math.log1p(-min(chance, 1 - 1e-12))
-        events = self._events(user, shown, react(self.rng, s.truth, uidx, s.indices(shown)))
+        outcome = react(self.rng, s.truth, uidx, s.indices(shown))
+        if outcome.bought.any():
+            self.buyers.add(user)
+        events = self._events(user, shown, outcome)
         if events:
             _ok(http.post("/v1/events", json=events))
         if self.rng.random() < o.assistant_share:
@@ -332,6 +336,12 @@ class _Run:
             for name in (CONTROL, TREATMENT)
         }
 
+    def _drawn(self, variant: str) -> float | None:
+        """The share of the variant's users who bought, as the simulator drew it (what
+        the log should show)."""
+        users = [u for u, v in self.variant_of.items() if v == variant]
+        return sum(u in self.buyers for u in users) / len(users) if users else None
+
     def report(
         self,
         fixed: dict[str, Any],
@@ -371,6 +381,7 @@ class _Run:
                     "users": measured.get(name, {}).get("users", 0),
                     "conversion": measured.get(name, {}).get("metrics", {}).get("conversion"),
                     "true_conversion": truth[name],
+                    "drawn_conversion": self._drawn(name),
                 }
                 for name in (CONTROL, TREATMENT)
             },

@@ -251,6 +251,12 @@ class ExperimentService:
         )
         return experiment.variants[variant_index(draw, weights)].name
 
+    def forget_user(self, user_key: str) -> None:
+        """Drop what memory holds about an erased user (their log rows are gone already)."""
+        with self._lock:
+            for remembered in [k for k in self._given if k[1] == user_key]:
+                del self._given[remembered]
+
     # -- bandits ---------------------------------------------------------------------------
     def update_bandits(self, *, random_state: int | None = None) -> dict[str, dict[str, float]]:
         """Recompute every running bandit's split from the log (Thompson sampling on

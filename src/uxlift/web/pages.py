@@ -73,3 +73,7 @@ register_page("/dashboard/assistant", "Assistant", "assistant.html", script="ass
 register_page(
     "/dashboard/opinions", "Opinions", "opinions.html", script="opinions.js", uses_charts=True
 )
+register_page(
+    "/dashboard/experiments", "Experiments", "experiments.html", script="experiments.js",
+    uses_charts=True,
+)  # fmt: skip
