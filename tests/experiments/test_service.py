@@ -224,8 +224,10 @@ def test_erasing_a_user_removes_their_exposures_and_what_memory_holds(
     assert any(k[1] == key for k in exp._given)
     services.users.erase("leaving", actor="test")
     assert not any(k[1] == key for k in exp._given)
-    counts = services.store.cursor().execute(
-        "SELECT count(*) FROM events WHERE type = 'exposure' AND user_key = ?", [key]
-    ).fetchone()
+    counts = (
+        services.store.cursor()
+        .execute("SELECT count(*) FROM events WHERE type = 'exposure' AND user_key = ?", [key])
+        .fetchone()
+    )
     assert counts == (0,)
     assert sum(exp.results(created.experiment_id)["variants"][i]["users"] for i in (0, 1)) == 1

@@ -364,6 +364,7 @@ class _Run:
             "kind": self.options.kind,
             "days": self.options.days,
             "visits": self.visits,
+            "exposed_users": len(self.variant_of),
             "assistant_questions": self.questions,
             "metric": "conversion",
             "variant": TREATMENT,
