@@ -29,6 +29,7 @@ from uxlift.privacy.erasure import UserDataService
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.recommend.exposure import ExposureLog
+from uxlift.recommend.registry import TARGET as RECOMMENDER_TARGET
 from uxlift.recommend.registry import recommender_registry_for
 from uxlift.recommend.service import RecommendationService
 from uxlift.store import Store
@@ -161,6 +162,9 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
             sequential=settings.experiment_sequential,
             correction=settings.experiment_correction,
         ),
+        recommender_versions=lambda: {
+            card.version for card in recommendations.registry.list(RECOMMENDER_TARGET)
+        },
     )
     recommendations.experiments = experiments
     users.add_listener(experiments.forget_user)

@@ -120,3 +120,37 @@ def test_variants_change_what_users_get_and_results_follow(live, recommender_dem
         assert daily["days"] and "ctr" in daily["days"][-1]
         bad = http.get("/v1/metrics/daily", params={"days": 0}, headers=auth(keys["read"]))
         assert bad.status_code == 422
+
+
+def test_a_variant_can_be_served_by_another_recommender_version(
+    live, recommender_demo: DemoStore
+) -> None:
+    _, url, keys = live
+    users = sorted({e["user_id"] for e in recommender_demo.events})[:30]
+    definition = {
+        "name": "ranker-versions",
+        "variants": [
+            {"name": "serving", "config": {"recommend.model_version": "recommendations-0001"}},
+            {"name": "candidate", "config": {"recommend.model_version": "recommendations-0002"}},
+        ],
+        "primary_metric": "ctr",
+    }
+    with httpx.Client(base_url=url, timeout=60) as http:
+        unknown = {**definition, "variants": [definition["variants"][0], {"name": "x",
+                   "config": {"recommend.model_version": "recommendations-0099"}}]}  # fmt: skip
+        refused = http.post("/v1/experiments", json=unknown, headers=auth(keys["admin"]))
+        assert refused.status_code == 422
+        assert refused.json()["error"]["details"][0]["field"] == (
+            "variants[1].config.recommend.model_version"
+        )
+        exp = http.post("/v1/experiments", json=definition, headers=auth(keys["admin"])).json()
+        http.post(f"/v1/experiments/{exp['id']}/start", headers=auth(keys["admin"]))
+        served = set()
+        for user in users:
+            data = http.get(f"/v1/users/{user}/recommendations", headers=auth(keys["read"])).json()
+            variant = data["experiments"][0]["variant"]
+            served.add((variant, data["model"]))
+    assert served == {
+        ("serving", "recommendations-0001"),
+        ("candidate", "recommendations-0002"),
+    }

@@ -118,3 +118,32 @@ def test_the_local_smollm2_writes_a_cited_answer(assistant_services: Services) -
     assert reply.generated, reply.text
     assert "[1]" in reply.text and reply.sources[0]["citation"] == 1
     assert "3-5" in reply.text
+
+
+def test_an_experiment_turns_generation_on_for_one_variant_only(
+    assistant_services: Services, llm_server: str
+) -> None:
+    services = assistant_services
+    services.assistant.generator = OpenAICompatibleGenerator(llm_server, "m", None, timeout_s=5)
+    experiments = services.experiments
+    created = experiments.create(
+        {
+            "name": "generation",
+            "variants": [
+                {"name": "extractive", "config": {"assist.generation": False}},
+                {"name": "generated", "config": {"assist.generation": True}},
+            ],
+            "primary_metric": "csat",
+            "guardrail_metrics": ["handoff_rate"],
+        }
+    )
+    experiments.start(created.experiment_id)
+    seen: set[tuple[str, bool]] = set()
+    for i in range(12):
+        conversation = services.conversations.start(f"asker-{i}")
+        reply = services.conversations.send(
+            conversation["id"], "how long does standard delivery take?"
+        )
+        variant = experiments.assign(created.experiment_id, f"asker-{i}")["variant"]
+        seen.add((variant, reply["text"] == _Stub.answer))
+    assert seen == {("extractive", False), ("generated", True)}

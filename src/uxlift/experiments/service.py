@@ -51,11 +51,13 @@ class ExperimentService:
         exposures: ExposureLog | None,
         *,
         settings: AnalysisSettings | None = None,
+        recommender_versions: Callable[[], set[str]] | None = None,
     ) -> None:
         self.store = store
         self.pseudonymizer = pseudonymizer
         self.exposures = exposures
         self.settings = settings or AnalysisSettings()
+        self.recommender_versions = recommender_versions
         self.clock: Callable[[], float] = time.time  # a simulation may run its own clock
         self._lock = threading.Lock()
         self._running: tuple[Experiment, ...] | None = None
@@ -65,6 +67,7 @@ class ExperimentService:
     # -- definitions --------------------------------------------------------------------
     def create(self, raw: Any) -> Experiment:
         fields = parse_definition(raw)
+        self._check_versions(fields["variants"])
         experiment = Experiment(
             experiment_id="exp_" + secrets.token_hex(6),
             salt=secrets.token_hex(16),
@@ -79,6 +82,21 @@ class ExperimentService:
                 )
             rows.insert_experiment(cur, experiment)
         return experiment
+
+    def _check_versions(self, variants: tuple) -> None:
+        """A variant may only name a recommender version the registry has."""
+        if self.recommender_versions is None:
+            return
+        known = self.recommender_versions()
+        problems = [
+            {"field": f"variants[{i}].config.recommend.model_version",
+             "reason": f"no recommender version {v.config['recommend.model_version']!r}"}
+            for i, v in enumerate(variants)
+            if "recommend.model_version" in v.config
+            and v.config["recommend.model_version"] not in known
+        ]  # fmt: skip
+        if problems:
+            raise InvalidInput("invalid experiment", details=problems)
 
     def get(self, experiment_id: str) -> Experiment:
         found = rows.get_experiment(self.store.cursor(), experiment_id)
