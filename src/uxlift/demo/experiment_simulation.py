@@ -336,6 +336,16 @@ class _Run:
             for name in (CONTROL, TREATMENT)
         }
 
+    def _expected(self, variant: str) -> float | None:
+        """The mean true conversion probability of the variant's own users under it:
+        what the drawn (and logged) conversion estimates without bias."""
+        chances = [
+            1.0 - math.exp(self.no_purchase[u][variant])
+            for u, v in self.variant_of.items()
+            if v == variant
+        ]
+        return float(np.mean(chances)) if chances else None
+
     def _drawn(self, variant: str) -> float | None:
         """The share of the variant's users who bought, as the simulator drew it (what
         the log should show)."""
@@ -383,6 +393,7 @@ class _Run:
                     "conversion": measured.get(name, {}).get("metrics", {}).get("conversion"),
                     "true_conversion": truth[name],
                     "drawn_conversion": self._drawn(name),
+                    "expected_conversion": self._expected(name),
                 }
                 for name in (CONTROL, TREATMENT)
             },

@@ -63,6 +63,8 @@ class ExperimentService:
         self._running: tuple[Experiment, ...] | None = None
         self._weights: dict[str, tuple[float, ...]] = {}  # bandits: the current split
         self._given: OrderedDict[tuple[str, str], str] = OrderedDict()  # (experiment, user)
+        # A bandit's split moves, so who got what is kept, all of it (loaded from the log).
+        self._bandit_users: dict[str, dict[str, str]] = {}
 
     # -- definitions --------------------------------------------------------------------
     def create(self, raw: Any) -> Experiment:
@@ -155,10 +157,13 @@ class ExperimentService:
             with self._lock:
                 current = tuple(rows.list_experiments(self.store.cursor(), "running"))
                 cur = self.store.cursor()
+                bandits = [e for e in current if e.kind == "bandit"]
                 self._weights = {
                     e.experiment_id: _current_weights(e, rows.allocations(cur, e.experiment_id))
-                    for e in current
-                    if e.kind == "bandit"
+                    for e in bandits
+                }
+                self._bandit_users = {
+                    e.experiment_id: rows.assigned_variants(cur, e.experiment_id) for e in bandits
                 }
                 self._running = current
         return current
@@ -235,32 +240,34 @@ class ExperimentService:
         if not experiment.audience.admits(attributes):
             return None
         remembered = (experiment.experiment_id, user_key)
-        name = self._given.get(remembered)
-        if name is None:
-            if experiment.kind == "bandit":
-                name = self._bandit_variant(experiment, user_key)
-            else:
-                weights = [v.weight for v in experiment.variants]
-                index = assign(user_key, experiment.salt, weights, experiment.audience.traffic)
-                name = None if index is None else experiment.variants[index].name
-            if name is None:
-                return None
-            if log_exposure and self.exposures is not None:
-                self.exposures.assigned(
-                    Assignment(user_key, experiment.experiment_id, name, at or self.clock())
-                )
-            with self._lock:
+        bandit = self._bandit_users.get(experiment.experiment_id)
+        name = self._given.get(remembered) if bandit is None else bandit.get(user_key)
+        if name is not None:
+            return name
+        if bandit is not None:
+            name = self._bandit_variant(experiment, user_key)
+        else:
+            weights = [v.weight for v in experiment.variants]
+            index = assign(user_key, experiment.salt, weights, experiment.audience.traffic)
+            name = None if index is None else experiment.variants[index].name
+        if name is None or not log_exposure:
+            return name  # not exposed: nothing to remember
+        if self.exposures is not None:
+            self.exposures.assigned(
+                Assignment(user_key, experiment.experiment_id, name, at or self.clock())
+            )
+        with self._lock:
+            if bandit is not None:
+                bandit[user_key] = name
+            else:  # the hash gives the same variant again: memory only saves re-logging
                 self._given[remembered] = name
                 while len(self._given) > _MAX_REMEMBERED:
                     self._given.popitem(last=False)
         return name
 
     def _bandit_variant(self, experiment: Experiment, user_key: str) -> str | None:
-        """A bandit's users keep the variant they were first given; new ones are
-        split by the current allocation."""
-        earlier = rows.assigned_variant(self.store.cursor(), experiment.experiment_id, user_key)
-        if earlier is not None:
-            return earlier
+        """A new user of a bandit, split by the current allocation (users keep the
+        variant they were first given)."""
         in_traffic, draw = buckets(user_key, experiment.salt)
         if in_traffic >= experiment.audience.traffic:
             return None
@@ -274,6 +281,8 @@ class ExperimentService:
         with self._lock:
             for remembered in [k for k in self._given if k[1] == user_key]:
                 del self._given[remembered]
+            for users in self._bandit_users.values():
+                users.pop(user_key, None)
 
     # -- bandits ---------------------------------------------------------------------------
     def update_bandits(self, *, random_state: int | None = None) -> dict[str, dict[str, float]]:
@@ -363,7 +372,7 @@ class ExperimentService:
             },
             "variants": variants,
             "mixed_users": counts.get("", 0),
-            "analysis": analysis.to_dict() if analysis is not None else None,
+            "analysis": _analysis_dict(experiment, analysis),
             "metrics": {name: METRICS[name].to_dict() for name in experiment.metrics},
             "allocations": [
                 {"at": at.isoformat() + "Z", "weights": w}
@@ -444,6 +453,15 @@ class ExperimentService:
 
 
 # -- helpers -----------------------------------------------------------------------------
+def _analysis_dict(experiment: Experiment, analysis: Any) -> dict[str, Any]:
+    """The analysis as JSON; a bandit's split moves on purpose, so it has no sample
+    ratio to check (``srm`` is None)."""
+    out = analysis.to_dict()
+    if experiment.kind == "bandit":
+        out["srm"] = None
+    return out
+
+
 def _normalized(experiment: Experiment) -> dict[str, float]:
     total = sum(v.weight for v in experiment.variants)
     return {v.name: v.weight / total for v in experiment.variants}

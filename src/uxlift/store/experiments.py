@@ -133,18 +133,17 @@ _ASSIGNED = """
 """
 
 
-def assigned_variant(
-    cur: duckdb.DuckDBPyConnection, experiment_id: str, user_key: str
-) -> str | None:
-    """The variant the user was first exposed to in the experiment, if any."""
-    row = cur.execute(
-        """SELECT json_extract_string(properties, '$.variant') FROM events
-           WHERE user_key = ? AND type = 'exposure' AND item_id IS NULL
+def assigned_variants(cur: duckdb.DuckDBPyConnection, experiment_id: str) -> dict[str, str]:
+    """Every exposed user's variant in the experiment (the first they were given)."""
+    rows = cur.execute(
+        """SELECT user_key, arg_min(json_extract_string(properties, '$.variant'), ts)
+           FROM events
+           WHERE type = 'exposure' AND item_id IS NULL
              AND json_extract_string(properties, '$.experiment') = ?
-           ORDER BY ts LIMIT 1""",
-        [user_key, experiment_id],
-    ).fetchone()
-    return None if row is None else str(row[0])
+           GROUP BY user_key""",
+        [experiment_id],
+    ).fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
 
 
 def exposure_counts(
