@@ -3,18 +3,10 @@ changes what users really get, results and daily metrics."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
 
-from tests.conftest import TEST_SECRET, auth
-from uxlift.config import Settings
+from tests.conftest import auth
 from uxlift.demo import DemoStore
-from uxlift.server import serving_in_thread
-from uxlift.services import Services, open_services
 
 DEFINITION = {
     "name": "ranker-vs-popularity",
@@ -25,20 +17,6 @@ DEFINITION = {
     "primary_metric": "conversion",
     "guardrail_metrics": ["ctr", "revenue_per_user"],
 }
-
-
-@pytest.fixture
-def live(recommenders_dir: Path, tmp_path: Path) -> Iterator[tuple[Services, str, dict[str, str]]]:
-    data_dir = tmp_path / "data"
-    shutil.copytree(recommenders_dir, data_dir)
-    services = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET))
-    keys = {s: services.keys.create(name=s, scopes=[s]).secret for s in ("read", "admin", "ingest")}
-    services.recommendations.registry.promote("recommendations-0001")
-    try:
-        with serving_in_thread(services) as url:
-            yield services, url, keys
-    finally:
-        services.close()
 
 
 def test_definitions_scopes_and_lifecycle(live) -> None:

@@ -3,45 +3,20 @@ paging, exposures and model swaps under load."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
 
-from tests.conftest import TEST_SECRET, auth
-from uxlift.config import Settings
+from tests.conftest import auth
 from uxlift.demo import DemoStore
-from uxlift.server import serving_in_thread
-from uxlift.services import Services, open_services
 
 
 @pytest.fixture(scope="module")
 def demo(recommender_demo: DemoStore) -> DemoStore:
     return recommender_demo
-
-
-@pytest.fixture(scope="module")
-def trained_dir(recommenders_dir: Path) -> Path:
-    return recommenders_dir
-
-
-@pytest.fixture
-def live(trained_dir: Path, tmp_path: Path) -> Iterator[tuple[Services, str, dict[str, str]]]:
-    data_dir = tmp_path / "data"
-    shutil.copytree(trained_dir, data_dir)
-    services = open_services(Settings(data_dir=data_dir, secret_key=TEST_SECRET))
-    keys = {s: services.keys.create(name=s, scopes=[s]).secret for s in ("read", "admin", "ingest")}
-    services.recommendations.registry.promote("recommendations-0001")
-    try:
-        with serving_in_thread(services) as url:
-            yield services, url, keys
-    finally:
-        services.close()
 
 
 def _bought(demo: DemoStore, user: str) -> set[str]:

@@ -96,10 +96,10 @@ def generate_store(
     chinese_share: float = 0.15,
 ) -> DemoStore:
     """Simulate ``days`` days of a store with ``n_items`` items and ``n_users`` shoppers."""
-    simulation, assembly_rng = _seeded_simulation(
-        seed, n_items, n_users, days, start, chinese_share
-    )
-    return store_from(simulation, assembly_rng)
+    return generate_store_and_simulation(
+        seed=seed, n_items=n_items, n_users=n_users, days=days, start=start,
+        chinese_share=chinese_share,
+    )[0]  # fmt: skip
 
 
 def store_from(simulation: Simulation, assembly_rng: np.random.Generator) -> DemoStore:
