@@ -261,3 +261,87 @@ def test_a_failed_action_shows_an_error_line(
     expect(error).to_contain_text("Could not start lonely")
     expect(button).to_be_enabled()
     assert services.experiments.get(created.experiment_id).status == "draft"
+
+
+def test_daily_metrics_chart_per_segment_matches_the_service(
+    page: Page,  # noqa: F811
+    live_server: LiveServer,
+    tmp_path: Path,
+) -> None:
+    services = live_server.services
+    first = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=3)
+    # Per day and platform: (users who viewed, of them purchased). Zero buyers on one day.
+    plan = {
+        (0, "ios"): (4, 2),
+        (0, "android"): (3, 1),
+        (1, "ios"): (2, 0),
+        (1, "android"): (4, 3),
+    }
+    events = []
+    for (day, platform), (viewers, buyers) in plan.items():
+        when = first + timedelta(days=day)
+        for i in range(viewers):
+            user = f"{platform}-{day}-{i}"
+            base = {"user_id": user, "item_id": "sku-1", "properties": {"platform": platform}}
+            events.append(
+                {**base, "event_id": f"v-{user}", "type": "view",
+                 "timestamp": (when + timedelta(minutes=i)).isoformat()}
+            )  # fmt: skip
+            if i < buyers:
+                events.append(
+                    {**base, "event_id": f"p-{user}", "type": "purchase", "value": 10.0,
+                     "timestamp": (when + timedelta(minutes=30 + i)).isoformat()}
+                )  # fmt: skip
+    assert services.events.ingest(events).stored == len(events)
+    expected = services.experiments.daily_metrics(days=7, segment="platform")
+    want: dict[str, dict[str, Any]] = {}
+    for row in expected["days"]:
+        want.setdefault(row["segment"], {})[row["day"]] = (row["conversion"], row["users"])
+    assert sorted(want) == ["android", "ios"]
+    assert all(len(days) == 2 for days in want.values())
+    assert want["ios"][(first + timedelta(days=1)).date().isoformat()] == (0.0, 2)
+
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/v1/metrics/daily" in r.url else None)
+    key = services.keys.create(name="dashboard", scopes=["admin"]).secret
+    sign_in(page, live_server, key)
+    page.wait_for_url(live_server.url("/dashboard"))
+    page.goto(live_server.url("/dashboard/experiments"))
+    page.wait_for_selector("body[data-state=empty]")  # the chart needs no experiment
+    chart = page.locator("#daily-chart")
+    expect(chart).to_have_attribute("data-loaded", "true")
+    labels = page.locator("#daily-metric option").all_inner_texts()
+    assert labels == [m["label"] for m in expected["metrics"]]
+
+    with page.expect_response(lambda r: "/v1/metrics/daily?days=7" in r.url):
+        page.select_option("#daily-days", "7")
+    page.select_option("#daily-metric", label="Conversion")
+    # A segment that is no property name is refused here, without asking the server.
+    before = len(asked)
+    page.fill("#daily-segment", "plat form")
+    page.press("#daily-segment", "Enter")
+    expect(page.locator("#daily-error")).to_contain_text("letters, digits and _")
+    assert len(asked) == before
+    page.fill("#daily-segment", "platform")
+    page.press("#daily-segment", "Enter")
+    expect(page.locator("#daily-error")).to_be_hidden()
+    expect(chart).to_have_attribute("data-segment", "platform")
+    expect(chart).to_have_attribute("data-metric", "conversion")
+    expect(chart).to_have_attribute("data-loaded", "true")
+    expect(chart).to_have_attribute("data-traces", "2")
+    assert any("days=7" in u and "segment=platform" in u for u in asked)
+
+    plotted = chart.evaluate(
+        "box => ({traces: box.data.map(t => ({name: t.name, x: t.x, y: t.y, c: t.customdata})),"
+        " tickformat: box.layout.yaxis.tickformat})"
+    )
+    assert plotted["tickformat"].endswith("%")  # conversion is shown as a percentage
+    assert sorted(t["name"] for t in plotted["traces"]) == ["android", "ios"]
+    for trace in plotted["traces"]:
+        days = want[trace["name"]]
+        assert trace["x"] == sorted(days)
+        assert trace["y"] == pytest.approx([days[d][0] for d in trace["x"]])
+        assert [c[1] for c in trace["c"]] == [str(days[d][1]) for d in trace["x"]]  # users
+        assert [c[0] for c in trace["c"]] == [f"{days[d][0] * 100:.2f}%" for d in trace["x"]]
+    expect(chart.locator("g.scatterlayer g.trace")).to_have_count(2)
+    save_screenshot(page, tmp_path, "dashboard-experiments-daily.png")

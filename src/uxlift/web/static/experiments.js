@@ -591,6 +591,185 @@
     return "rgba(" + ((value >> 16) & 255) + "," + ((value >> 8) & 255) + "," + (value & 255) + "," + alpha + ")";
   }
 
+  /* -- UX metrics per day ------------------------------------------------------------- */
+
+  /* Ratio metrics that are shares of something; other ratios (CSAT, a 1-5 mean) are numbers. */
+  const SHARE_RATIOS = new Set(["ctr", "conversion", "add_to_cart_rate", "containment", "handoff_rate", "negative_review_share"]);
+  const NUMBER_RATIOS = new Set(["csat"]);
+  const SEGMENT_PATTERN = /^[\p{L}\p{N}_]{1,64}$/u; // an event property name, as the server checks it
+  const daily = { data: null, metric: null, pending: null, shown: null, token: 0 };
+
+  function dailyMetricMeta(name) {
+    return ((daily.data && daily.data.metrics) || []).find((m) => m.name === name) || null;
+  }
+
+  /* A share is shown as a percentage: proportions, the known rates, and any other ratio whose
+     values all lie in [0, 1]; means (revenue per user) and CSAT as numbers. */
+  function dailyIsShare(meta, values) {
+    if (meta.kind === "proportion" || SHARE_RATIOS.has(meta.name)) return true;
+    if (meta.kind !== "ratio" || NUMBER_RATIOS.has(meta.name)) return false;
+    return values.every((v) => v >= 0 && v <= 1);
+  }
+
+  /* Half a day before (-1) or after (+1) a "YYYY-MM-DD" day, so its point is not cut at the edge. */
+  function halfDay(day, side) {
+    return new Date(Date.parse(day + "T00:00:00Z") + side * 43200000).toISOString();
+  }
+
+  function segmentName(value) {
+    return value === "*" ? "All users" : String(value);
+  }
+
+  function showDailyError(message) {
+    const box = document.getElementById("daily-error");
+    box.textContent = message;
+    box.hidden = !message;
+  }
+
+  function fillMetricSelect(metrics) {
+    const select = document.getElementById("daily-metric");
+    const names = metrics.map((m) => m.name);
+    if (!names.includes(daily.metric)) {
+      // First visit: the first metric that has a value on some day, else the first one.
+      const withData = metrics.find((m) => daily.data.days.some((d) => isNumber(d[m.name])));
+      daily.metric = withData ? withData.name : names[0] || null;
+    }
+    select.replaceChildren(
+      ...metrics.map((m) => {
+        const option = el("option", m.label || m.name);
+        option.value = m.name;
+        if (m.description) option.title = m.description;
+        return option;
+      })
+    );
+    if (daily.metric) select.value = daily.metric;
+  }
+
+  /* What the form asks for, or null (with the reason shown) when the segment is not a name. */
+  function dailyRequest() {
+    const input = document.getElementById("daily-segment");
+    const segment = input.value.trim();
+    if (segment && !SEGMENT_PATTERN.test(segment)) {
+      input.setAttribute("aria-invalid", "true");
+      showDailyError("The segment must be an event property name: letters, digits and _ only (at most 64), e.g. platform.");
+      return null;
+    }
+    input.removeAttribute("aria-invalid");
+    return { days: Number(document.getElementById("daily-days").value), segment: segment || null };
+  }
+
+  /* Fetches the metrics for the form's days and segment (again, with `refresh`, when they are
+     already shown); a request already on its way is not repeated, and an answer to an older
+     request is dropped. */
+  async function loadDaily(refresh) {
+    const request = dailyRequest();
+    const box = document.getElementById("daily-chart");
+    if (!request) {
+      box.dataset.loaded = "invalid";
+      return;
+    }
+    showDailyError("");
+    const key = request.days + "|" + (request.segment || "");
+    if (daily.pending === key) return;
+    if (!refresh && daily.shown === key) {
+      box.dataset.loaded = "true";
+      return;
+    }
+    daily.pending = key;
+    const token = ++daily.token;
+    box.dataset.loaded = "false";
+    const params = new URLSearchParams({ days: String(request.days) });
+    if (request.segment) params.set("segment", request.segment);
+    let data;
+    try {
+      data = await ux.apiGet("/v1/metrics/daily?" + params.toString());
+    } catch (error) {
+      if (token !== daily.token) return;
+      daily.pending = null;
+      daily.shown = null;
+      showDailyError("Could not load the metrics per day: " + error.message);
+      showSectionError(box, "No metrics: " + error.message);
+      box.dataset.loaded = "error";
+      return;
+    }
+    if (token !== daily.token) return;
+    daily.pending = null;
+    daily.shown = key;
+    daily.data = data;
+    fillMetricSelect(data.metrics);
+    await drawDaily();
+    if (token !== daily.token) return;
+    box.dataset.loaded = "true";
+  }
+
+  /* The chosen metric per day, one line per segment; hover shows the day's users. */
+  function drawDaily() {
+    const box = document.getElementById("daily-chart");
+    const data = daily.data;
+    const meta = dailyMetricMeta(daily.metric) || { name: daily.metric, label: daily.metric, kind: "mean" };
+    const label = meta.label || meta.name || "";
+    const span = data.start + " to " + data.end;
+    document.getElementById("daily-label").textContent =
+      label + ", " + span + (data.segment ? ", by " + data.segment : "");
+    document.getElementById("daily-metric-help").textContent =
+      meta.description ? label + ": " + meta.description + (meta.inverse ? " (lower is better)." : ".") : "";
+    box.dataset.metric = meta.name || "";
+    box.dataset.segment = data.segment || "";
+    box.dataset.traces = "0";
+    if (plotlyMissing(box)) return Promise.resolve();
+    const rows = data.days.filter((d) => isNumber(d[meta.name]));
+    if (!data.days.length) {
+      box.dataset.state = "empty";
+      showSectionError(box, "No events from " + span + ": nothing to measure yet.");
+      return Promise.resolve();
+    }
+    if (!rows.length) {
+      box.dataset.state = "empty";
+      showSectionError(box, "No " + label + " data from " + span + " (nothing it is measured on happened).");
+      return Promise.resolve();
+    }
+    const days = Math.round((Date.parse(data.end) - Date.parse(data.start)) / 86400000) + 1;
+    const share = dailyIsShare(meta, rows.map((d) => d[meta.name]));
+    const format = share ? (v) => percent(v, 2) : number;
+    const segments = [...new Set(data.days.map((d) => d.segment))].sort((a, b) => (a === b ? 0 : a < b ? -1 : 1));
+    const traces = segments.map((segment, i) => {
+      const points = data.days.filter((d) => d.segment === segment);
+      const name = plotText(segmentName(segment));
+      const color = PALETTE[i % PALETTE.length];
+      return {
+        type: "scatter", mode: "lines+markers", name,
+        x: points.map((d) => d.day),
+        y: points.map((d) => (isNumber(d[meta.name]) ? d[meta.name] : null)),
+        customdata: points.map((d) => [format(d[meta.name]), ux.formatNumber(d.users)]),
+        line: { color, width: 2 }, marker: { color, size: 6 }, cliponaxis: false,
+        hovertemplate: "%{x|%b %d}<br>" + name + "<br>" + plotText(label) + " %{customdata[0]}<br>%{customdata[1]} users<extra></extra>",
+      };
+    });
+    const layout = baseLayout({
+      margin: { l: 64, r: 24, t: 8, b: 48 },
+      showlegend: traces.length > 1, legend: { orientation: "h", y: 1.1 },
+      xaxis: Object.assign({ type: "date", tickformat: "%b %d", range: [halfDay(data.start, -1), halfDay(data.end, 1)] }, days <= 14 ? { dtick: 86400000 } : {}),
+      yaxis: { title: plotText(label), tickformat: share ? ".0%" : "", rangemode: "tozero", zeroline: true, zerolinecolor: "#cbd5e1" },
+    });
+    box.dataset.state = "ready";
+    return plot(box, traces, layout).then(() => {
+      box.dataset.traces = String(traces.length);
+    });
+  }
+
+  function bindDailyControls() {
+    document.getElementById("daily-metric").addEventListener("change", (event) => {
+      daily.metric = event.target.value;
+      if (daily.data) drawDaily().catch((error) => showDailyError("Could not draw the chart: " + error.message));
+    });
+    document.getElementById("daily-days").addEventListener("change", () => loadDaily(false));
+    document.getElementById("daily-segment").addEventListener("change", () => loadDaily(false));
+    document.getElementById("daily-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      loadDaily(true);
+    });
+  }
+
   /* -- start --------------------------------------------------------------------------- */
 
   function bindControls() {
@@ -602,6 +781,8 @@
 
   async function start() {
     bindControls();
+    bindDailyControls();
+    loadDaily(true).catch((error) => showDailyError("Could not load the metrics per day: " + error.message));
     const any = await loadList();
     document.body.dataset.state = any ? "ready" : "empty";
     const wanted = new URLSearchParams(location.search).get("experiment");
