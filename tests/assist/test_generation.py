@@ -70,6 +70,7 @@ class _Stub(BaseHTTPRequestHandler):
 @pytest.fixture
 def llm_server() -> Iterator[str]:
     _Stub.seen, _Stub.delay_s, _Stub.status = [], 0.0, 200
+    _Stub.answer = "Standard delivery takes 3-5 working days [1]."
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
