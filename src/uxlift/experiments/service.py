@@ -7,9 +7,7 @@ split moves). The first time a user is given a variant, an ``exposure`` event
 goes to the log through the exposure writer; the analysis counts each user
 from that moment.
 
-Results are computed from the event log by SQL (sums per variant, see
-:mod:`uxlift.store.experiments`), with CUPED when the users were active in the
-two weeks before the start, and analysed by :func:`uxlift.experiments.analysis.analyze`.
+Results are read from the log by :mod:`uxlift.experiments.readout`.
 """
 
 from __future__ import annotations
@@ -22,23 +20,24 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from uxlift.errors import Conflict, InvalidInput, NotFound
-from uxlift.experiments.analysis import AnalysisSettings, analyze
+from uxlift.experiments import readout
+from uxlift.experiments.analysis import AnalysisSettings
 from uxlift.experiments.assignment import assign, buckets, variant_index
 from uxlift.experiments.bandit import BinaryReward, MeanReward, thompson_allocation
 from uxlift.experiments.definition import Experiment, parse_definition
-from uxlift.experiments.metrics import METRICS, Metric, metric, metric_value
-from uxlift.experiments.statistics import MeanStats, ProportionStats, RatioStats
+from uxlift.experiments.metrics import METRICS, Metric, metric
+from uxlift.experiments.readout import stats_for
+from uxlift.experiments.statistics import ProportionStats
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.recommend.exposure import Assignment, ExposureLog
 from uxlift.store import Store
 from uxlift.store import experiments as rows
 
 log = logging.getLogger(__name__)
-PRE_PERIOD = timedelta(days=14)
 _MAX_REMEMBERED = 200_000
 _BANDIT_DRAWS = 20_000
 
@@ -335,133 +334,28 @@ class ExperimentService:
         if sequential is not None:
             settings = replace(settings, sequential=sequential)
         end = _end_of(experiment, until or self._now())
-        cur = self.store.cursor()
-        pre = (
-            (experiment.started_at - PRE_PERIOD, experiment.started_at)
-            if cuped and experiment.started_at is not None
-            else (None, None)
-        )
-        sums = rows.experiment_sums(
-            cur, experiment.experiment_id, until=end, pre_start=pre[0], pre_end=pre[1]
-        )
-        counts = rows.exposure_counts(cur, experiment.experiment_id, end)
-        analysis = _analysis(experiment, sums, counts, settings, cuped=pre[0] is not None)
-        variants = []
-        for v in experiment.variants:
-            group = sums.get(v.name, {})
-            n = int(group.get("n", 0))
-            variants.append(
-                {
-                    "name": v.name,
-                    "weight": v.weight,
-                    "config": v.config,
-                    "users": n,
-                    "metrics": {
-                        name: metric_value(METRICS[name], group, n) for name in experiment.metrics
-                    },
-                }
-            )
-        return {
-            "experiment": experiment.to_dict(),
-            "as_of": end.isoformat() + "Z",
-            "settings": {
-                "alpha": settings.alpha,
-                "sequential": settings.sequential,
-                "correction": settings.correction,
-                "cuped": pre[0] is not None,
-            },
-            "variants": variants,
-            "mixed_users": counts.get("", 0),
-            "analysis": _analysis_dict(experiment, analysis),
-            "metrics": {name: METRICS[name].to_dict() for name in experiment.metrics},
-            "allocations": [
-                {"at": at.isoformat() + "Z", "weights": w}
-                for at, w in rows.allocations(cur, experiment.experiment_id)
-            ],
-        }
+        return readout.results(self.store.cursor(), experiment, settings, end=end, cuped=cuped)
 
     def timeline(self, experiment_id: str, metric_name: str | None = None) -> dict[str, Any]:
         """The primary (or named) metric's lift and interval at the end of each day so
-        far, and new users per day and variant: how the estimate settled."""
+        far: how the estimate settled."""
         experiment = self.get(experiment_id)
         m = metric(metric_name or experiment.primary_metric)
         end = _end_of(experiment, self._now())
-        if experiment.started_at is None:
-            return {"experiment": experiment.experiment_id, "metric": m.name, "days": []}
-        cur = self.store.cursor()
-        day = experiment.started_at.replace(hour=0, minute=0, second=0, microsecond=0)
-        days = []
-        while day < end:
-            cutoff = min(day + timedelta(days=1), end)
-            sums = rows.experiment_sums(cur, experiment.experiment_id, until=cutoff)
-            counts = rows.exposure_counts(cur, experiment.experiment_id, cutoff)
-            single = replace(experiment, primary_metric=m.name, guardrail_metrics=())
-            analysis = _analysis(single, sums, counts, self.settings, cuped=False)
-            entry: dict[str, Any] = {
-                "day": day.date().isoformat(),
-                "users": {
-                    v.name: int(sums.get(v.name, {}).get("n", 0)) for v in experiment.variants
-                },
-                "comparisons": [],
-            }
-            if analysis is not None:
-                entry["comparisons"] = [c.to_dict() for c in analysis.comparisons]
-            days.append(entry)
-            day += timedelta(days=1)
-        return {"experiment": experiment.experiment_id, "metric": m.name, "days": days}
+        return readout.timeline(self.store.cursor(), experiment, m, self.settings, end=end)
 
     # -- UX metrics --------------------------------------------------------------------------
     def daily_metrics(
         self, *, days: int = 30, segment: str | None = None, end: datetime | None = None
     ) -> dict[str, Any]:
-        """Every UX metric per day over the last ``days`` days of the log, optionally
-        per segment (an event property, e.g. ``platform``)."""
-        if not 1 <= days <= 366:
-            raise InvalidInput(
-                "days must be 1 to 366", details=[{"field": "days", "reason": "1-366"}]
-            )
-        if segment is not None and not segment.replace("_", "").isalnum():
-            raise InvalidInput(
-                "segment must be a property name",
-                details=[{"field": "segment", "reason": "letters, digits and _"}],
-            )
-        cur = self.store.cursor()
-        if end is None:
-            latest = cur.execute("SELECT max(ts) FROM events").fetchone()
-            end = latest[0] if latest and latest[0] is not None else self._now()
-        stop = end.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        start = stop - timedelta(days=days)
-        sums = rows.daily_sums(cur, start=start, end=stop, segment=segment)
-        series = []
-        for (day, seg), group in sorted(sums.items()):
-            n = int(group.get("n", 0))
-            series.append(
-                {
-                    "day": day.date().isoformat(),
-                    "segment": seg,
-                    "users": n,
-                    **{name: metric_value(m, group, n) for name, m in METRICS.items()},
-                }
-            )
-        return {
-            "start": start.date().isoformat(),
-            "end": (stop - timedelta(days=1)).date().isoformat(),
-            "segment": segment,
-            "metrics": [m.to_dict() for m in METRICS.values()],
-            "days": series,
-        }
+        """Every UX metric per day over the last ``days`` days of the log (up to the
+        latest event, or ``end``), optionally per segment (an event property)."""
+        return readout.daily_metrics(
+            self.store.cursor(), days=days, segment=segment, end=end, now=self._now()
+        )
 
 
 # -- helpers -----------------------------------------------------------------------------
-def _analysis_dict(experiment: Experiment, analysis: Any) -> dict[str, Any]:
-    """The analysis as JSON; a bandit's split moves on purpose, so it has no sample
-    ratio to check (``srm`` is None)."""
-    out = analysis.to_dict()
-    if experiment.kind == "bandit":
-        out["srm"] = None
-    return out
-
-
 def _normalized(experiment: Experiment) -> dict[str, float]:
     total = sum(v.weight for v in experiment.variants)
     return {v.name: v.weight / total for v in experiment.variants}
@@ -490,73 +384,6 @@ def _assignment_dict(
         "config": experiment.variant(variant).config if variant else {},
         "reason": reason,
     }
-
-
-def stats_for(m: Metric, group: dict[str, float], prefix: str = "") -> Any:
-    """The sufficient statistic of metric ``m`` for one variant from its column sums
-    (``prefix`` ``pre_`` reads the pre-period sums)."""
-    n = int(group.get("n", 0))
-
-    def mean_of(column: str) -> MeanStats:
-        return MeanStats(
-            n=n,
-            total=group.get(f"{prefix}s_{column}", 0.0),
-            sum_squares=group.get(f"{prefix}q_{column}", 0.0),
-        )
-
-    if m.kind == "proportion":
-        return ProportionStats(n=n, successes=group.get(f"{prefix}s_{m.numerator}", 0.0))
-    if m.kind == "mean":
-        return mean_of(m.numerator)
-    assert m.denominator is not None
-    return RatioStats(
-        n=n,
-        numerator=mean_of(m.numerator),
-        denominator=mean_of(m.denominator),
-        sum_products=group.get(f"p_{m.numerator}__{m.denominator}", 0.0),
-    )
-
-
-def _analysis(
-    experiment: Experiment,
-    sums: dict[str, dict[str, float]],
-    counts: dict[str, int],
-    settings: AnalysisSettings,
-    *,
-    cuped: bool,
-) -> Any:
-    names = [v.name for v in experiment.variants]
-    if experiment.kind == "bandit":  # a moving split says nothing about sample ratios
-        weights = {name: float(counts.get(name, 0)) or 1.0 for name in names}
-    else:
-        weights = {v.name: v.weight for v in experiment.variants}
-    empty: dict[str, float] = {}
-    metrics = {
-        name: {v: stats_for(METRICS[name], sums.get(v, empty)) for v in names}
-        for name in experiment.metrics
-    }
-    covariates = None
-    if cuped:
-        covariates = {
-            name: {
-                v: (
-                    stats_for(METRICS[name], sums.get(v, empty), "pre_"),
-                    sums.get(v, empty).get(f"x_{METRICS[name].numerator}", 0.0),
-                )
-                for v in names
-            }
-            for name in experiment.metrics
-            if METRICS[name].kind != "ratio"
-        }
-    return analyze(
-        metrics,
-        control=experiment.control,
-        counts={name: int(counts.get(name, 0)) for name in names},
-        weights=weights,
-        settings=settings,
-        inverse=frozenset(name for name in experiment.metrics if METRICS[name].inverse),
-        covariates=covariates,
-    )
 
 
 def _reward(m: Metric, group: dict[str, float] | None) -> BinaryReward | MeanReward:
