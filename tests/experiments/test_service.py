@@ -228,9 +228,11 @@ def test_erasing_a_user_removes_their_exposures_for_good(
 
     def exposures() -> int:
         services.exposures.flush()
-        return services.store.cursor().execute(
-            "SELECT count(*) FROM events WHERE type = 'exposure' AND user_key = ?", [key]
-        ).fetchone()[0]
+        return (
+            services.store.cursor()
+            .execute("SELECT count(*) FROM events WHERE type = 'exposure' AND user_key = ?", [key])
+            .fetchone()[0]
+        )
 
     assert exposures() == 1
     services.users.erase("leaving", actor="test")
