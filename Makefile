@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench-ingest bench-predict bench-serve bench-assist clean
+.PHONY: demo test lint format bench-ingest bench-predict bench-serve bench-assist bench-experiments clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-serve: $(STAMP)
 
 bench-assist: $(STAMP)
 	$(BIN)/python benchmarks/assist.py
+
+bench-experiments: $(STAMP)
+	$(BIN)/python benchmarks/experiments.py
 
 clean:
 	rm -rf $(VENV) uxlift-data .pytest_cache
