@@ -161,9 +161,10 @@ class RecommendationService:
         if current is not None and current.catalog is catalog:
             return current
         fresh = catalog_state(catalog, loaded.model.item_ids, loaded.version)
-        self._catalogued[loaded.version] = fresh
-        while len(self._catalogued) > _MAX_EXTRA_VERSIONS + 1:
-            self._catalogued.pop(next(iter(self._catalogued)))
+        with self._lists_lock:  # requests add and drop versions concurrently
+            self._catalogued[loaded.version] = fresh
+            while len(self._catalogued) > _MAX_EXTRA_VERSIONS + 1:
+                self._catalogued.pop(next(iter(self._catalogued)))
         return fresh
 
     # -- recommendations ---------------------------------------------------------------
