@@ -86,6 +86,14 @@ def sign_in(page: Page, live_server: LiveServer, key: str) -> None:
     page.click("#login-submit")
 
 
+def open_signed_in(page: Page, live_server: LiveServer, path: str) -> None:
+    """Sign in with a fresh admin key, then open the dashboard page at ``path``."""
+    key = live_server.services.keys.create(name="dashboard", scopes=["admin"]).secret
+    sign_in(page, live_server, key)
+    page.wait_for_url(live_server.url("/dashboard"))
+    page.goto(live_server.url(path))
+
+
 def save_screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     path = tmp_path / name
     page.screenshot(path=str(path), full_page=True)

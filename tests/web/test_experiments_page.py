@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.web.conftest import LiveServer
-from tests.web.test_browser import browser, page, save_screenshot, sign_in  # noqa: F401
+from tests.web.test_browser import browser, open_signed_in, page, save_screenshot, sign_in  # noqa: F401
 from uxlift.recommend.exposure import Assignment
 from uxlift.services import Services
 
@@ -228,10 +228,7 @@ def test_experiments_page_without_experiments_says_how_to_create_one(
     page: Page,  # noqa: F811
     live_server: LiveServer,
 ) -> None:
-    key = live_server.services.keys.create(name="dashboard", scopes=["admin"]).secret
-    sign_in(page, live_server, key)
-    page.wait_for_url(live_server.url("/dashboard"))
-    page.goto(live_server.url("/dashboard/experiments"))
+    open_signed_in(page, live_server, "/dashboard/experiments")
     page.wait_for_selector("body[data-state=empty]")
     expect(page.locator("#empty-state")).to_be_visible()
     expect(page.locator("#empty-state code").first).to_have_text("POST /v1/experiments")

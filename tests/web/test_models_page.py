@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import LiveServer
-from tests.web.test_browser import browser, page, save_screenshot, sign_in  # noqa: F401
+from tests.web.test_browser import browser, open_signed_in, page, save_screenshot, sign_in  # noqa: F401
 from uxlift.demo import generate_store
 from uxlift.demo.runner import load_directly
 from uxlift.predict.trainer import TrainOptions, train_predictors
@@ -66,10 +66,7 @@ def test_models_page_without_models_says_how_to_train(
     page: Page,  # noqa: F811
     live_server: LiveServer,
 ) -> None:
-    key = live_server.services.keys.create(name="dashboard", scopes=["admin"]).secret
-    sign_in(page, live_server, key)
-    page.wait_for_url(live_server.url("/dashboard"))
-    page.goto(live_server.url("/dashboard/models"))
+    open_signed_in(page, live_server, "/dashboard/models")
     page.wait_for_selector("body[data-state=empty]")
     expect(page.locator("#empty-state")).to_be_visible()
     expect(page.locator("#empty-state code")).to_contain_text("uxlift train predictor")
