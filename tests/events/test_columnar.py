@@ -321,7 +321,7 @@ def test_writer_failure_reaches_the_caller(services: Services) -> None:
 
     writer = BackgroundWriter(services.events)
     writer._ingestor = type("I", (), {"store_table": staticmethod(fail)})()  # type: ignore[assignment]
-    writer.submit(pa.table({"a": [1]}))
+    writer.submit(pa.table({"event_key": pa.array([2, 1], pa.uint64())}))
     with pytest.raises(Broken):
         writer.close()
 

@@ -101,3 +101,22 @@ def test_a_catalog_load_overtaken_by_a_change_is_not_kept(
     assert len(calls) == 2  # the first load began before the change: loaded again
     services.live.catalog()
     assert len(calls) == 2
+
+
+def test_events_before_the_first_snapshot_are_not_held_twice(services: Services) -> None:
+    """A process that never serves (an import) keeps no copy of what it stores; the
+    first snapshot, read after those commits, holds them all the same."""
+    store = generate_store(seed=5, n_items=60, n_users=10, days=5)
+    user = store.users[2]
+    key = services.pseudonymizer.user_key(user)
+    services.events.ingest([{"user_id": user, "item_id": store.items[0]["item_id"],
+                             "type": "view", "timestamp": time.time() - 60}])  # fmt: skip
+    live = services.live
+    assert live.last_stored(key) is None and live.current_snapshot() is None
+    load_directly(services, store)
+    assert live.last_stored(key) is None
+    catalog, _, first = live.user_log(key)
+    _same(first, log_from_table(rows.user_event_table(services.store.cursor(), key), catalog))
+    services.events.ingest([{"user_id": user, "item_id": store.items[1]["item_id"],
+                             "type": "click", "timestamp": time.time()}])  # fmt: skip
+    assert live.last_stored(key) is not None  # once a snapshot exists, news is noted

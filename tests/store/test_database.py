@@ -15,7 +15,7 @@ import pytest
 from uxlift.errors import StorageError
 from uxlift.store import Store
 from uxlift.store import events as event_rows
-from uxlift.store.events import EVENT_ARROW_SCHEMA, insert_events
+from uxlift.store.events import EVENT_ARROW_SCHEMA, insert_events, store_event_batch
 from uxlift.store.migrations import MIGRATIONS, Migration, register_user_table
 
 
@@ -80,6 +80,36 @@ def test_insert_is_idempotent_within_and_across_batches(tmp_path: Path) -> None:
         assert event_rows.count_events(store.cursor()) == 3
 
 
+def _ids(store: Store) -> list[str]:
+    rows = store.cursor().execute("SELECT event_id FROM events ORDER BY event_id").fetchall()
+    return [r[0] for r in rows]
+
+
+def test_stored_batches_skip_what_is_already_there_and_touch_users(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store_event_batch(store, _batch(["a", "b"])) == 2  # all new: plain insert
+        assert store_event_batch(store, _batch(["a", "b"])) == 0  # a retry
+        assert store_event_batch(store, _batch(["c", "b", "d"], user="u_2")) == 2  # overlap
+        assert store_event_batch(store, _batch(["e", "e"])) == 1  # repeated inside
+        assert store_event_batch(store, _batch([])) == 0
+        assert _ids(store) == ["a", "b", "c", "d", "e"]
+        users = store.cursor().execute("SELECT user_key FROM users ORDER BY 1").fetchall()
+        assert users == [("u_1",), ("u_2",)]
+
+
+def test_a_failed_plain_insert_leaves_nothing_half_done(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.duckdb") as store:
+        store_event_batch(store, _batch(["m"]))
+        # "m" sorts into the middle of the key order: rows before it were inserted
+        # by the first attempt, which must have been rolled back, not kept twice.
+        many = [f"n{i}" for i in range(2_000)] + ["m"]
+        assert store_event_batch(store, _batch(many)) == 2_000
+        assert event_rows.count_events(store.cursor()) == 2_001
+        assert store_event_batch(store, _batch(many, user="u_3"), maintain_users=False) == 0
+        users = store.cursor().execute("SELECT user_key FROM users").fetchall()
+        assert users == [("u_1",)]
+
+
 def test_digest_collisions_never_merge_distinct_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -98,8 +128,11 @@ def test_digest_collisions_never_merge_distinct_events(
             assert insert_events(cur, other) == 2
         with store.transaction() as cur:
             assert insert_events(cur, other) == 0
-        ids = store.cursor().execute("SELECT event_id FROM events ORDER BY event_id").fetchall()
-        assert ids == [("x",), ("y",), ("z",)]
+        assert store_event_batch(store, other) == 0
+        assert _ids(store) == ["x", "y", "z"]
+        colliding = _batch(["w"]).set_column(0, "event_key", pa.array([42], pa.uint64()))
+        assert store_event_batch(store, colliding) == 1  # plain insert fails, probing stores it
+        assert _ids(store) == ["w", "x", "y", "z"]
 
 
 def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from uxlift.events.columnar_build import build_events_table
 from uxlift.events.ingest import EventIngestor
 from uxlift.events.readers import decode_json_cells
 from uxlift.events.validation import RowError, validate_events
+from uxlift.store.events import in_key_order
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,8 @@ class BackgroundWriter:
     def _flush(self) -> None:
         if self._pending_rows:
             self._flushes += 1
-            self._queue.put(pa.concat_tables(self._pending))
+            # sorted here, so the writer thread (the slower stage) need not
+            self._queue.put(in_key_order(pa.concat_tables(self._pending)))
             self._pending, self._pending_rows = [], 0
             self._queue.join()  # until picked up: at most two big tables alive
 

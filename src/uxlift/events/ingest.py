@@ -21,7 +21,7 @@ from uxlift.events.validation import Limits, RowError, validate_events
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
-from uxlift.store.events import EVENT_ARROW_SCHEMA, event_key, insert_events
+from uxlift.store.events import EVENT_ARROW_SCHEMA, event_key, store_event_batch
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,7 @@ class EventIngestor:
         """
         if batch.num_rows == 0:
             return 0
-        with self.store.transaction() as cur:
-            stored = insert_events(cur, batch, maintain_users=maintain_users)
+        stored = store_event_batch(self.store, batch, maintain_users=maintain_users)
         for listener in self._listeners:
             try:
                 listener(batch)

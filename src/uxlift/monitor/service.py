@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from uxlift.errors import InvalidInput, NotFound
@@ -228,16 +229,14 @@ class OpinionService:
         """Reviews and chat messages from the event log join the monitored texts."""
         if table.num_rows == 0 or "text" not in table.column_names:
             return
-        wanted = [
-            i
-            for i, (kind, text) in enumerate(
-                zip(table.column("type").to_pylist(), table.column("text").to_pylist(), strict=True)
-            )
-            if kind in EVENT_TEXT_SOURCES and text
-        ]
-        if not wanted:
+        texts = table.column("text")
+        wanted = pc.and_(  # vectorized: a bulk import passes millions of rows here
+            pc.is_in(table.column("type"), value_set=pa.array(list(EVENT_TEXT_SOURCES))),
+            pc.fill_null(pc.greater(pc.utf8_length(texts), 0), False),
+        )
+        picked = table.filter(wanted).to_pylist()
+        if not picked:
             return
-        picked = table.take(pa.array(wanted)).to_pylist()
         prepared = [
             {
                 "text_id": f"event:{row['event_id']}",

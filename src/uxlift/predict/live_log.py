@@ -57,6 +57,7 @@ class LiveLog:
         self._snapshot: Snapshot | None = None
         self._snapshot_at = 0.0
         self._refreshing = False
+        self._snapshot_begun = False  # no notes are needed before the first snapshot
         self._notes_lock = threading.Lock()
         self._stored_at: dict[str, datetime] = {}  # user key -> when events last committed
         self._news: dict[str, list[pa.Table]] = {}  # user key -> rows stored since
@@ -93,6 +94,8 @@ class LiveLog:
         before now may lack; their rows are kept until a snapshot holds them. Exposures
         (what the server itself showed) are not news: they reach memory with the next
         snapshot, so serving a list never changes what the next one reads."""
+        if not self._snapshot_begun:
+            return  # the first snapshot, read after this commit, will hold these rows
         acted = batch.filter(pc.not_equal(batch.column("type"), "exposure"))
         if acted.num_rows == 0:
             return
@@ -183,6 +186,7 @@ class LiveLog:
 
     def _take_snapshot(self, catalog: CatalogFrame) -> Snapshot:
         tokenize("中文")  # load the Chinese dictionary here, not in some request
+        self._snapshot_begun = True  # before ``started``: later commits get notes
         started = utcnow()
         table = rows.event_log_table(self.store.cursor(), received_before=started)
         full = log_from_table(table, catalog)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -150,8 +150,12 @@ def registered(
     cur.register(name, table)
     try:
         yield cur
-    finally:
-        cur.unregister(name)
+    except BaseException:
+        # An aborted transaction refuses even this; the error that aborted it counts.
+        with suppress(duckdb.Error):
+            cur.unregister(name)
+        raise
+    cur.unregister(name)
 
 
 def read_meta(cur: duckdb.DuckDBPyConnection, key: str) -> str | None:
