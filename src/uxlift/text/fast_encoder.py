@@ -173,12 +173,17 @@ def _onnx_session(path: Path, threads: int) -> Any:
 
 
 def _load_torch_model(model_dir: Path, *, compile: bool) -> Any:
-    import torch
     from transformers import AutoModel
 
     model = AutoModel.from_pretrained(model_dir, local_files_only=True).eval()
-    if not compile:
-        return model
+    return compiled_for_inference(model) if compile else model
+
+
+def compiled_for_inference(model: Any) -> Any:
+    """``model`` compiled for bf16 inference on dynamic shapes, or ``model`` itself when
+    no compiler backend is available (still bf16 under autocast)."""
+    import torch
+
     try:
         # Frozen weights let Inductor prepack them for the bf16 matrix units.
         return torch.compile(model, dynamic=True, options={"freezing": True})
