@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from uxlift.errors import ConfigError
@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     )
     demo_mode: bool = False
     datasets_dir: Path = Path("../shared/datasets")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        """Relative to where uxlift starts, then fixed: the model store writes file URIs,
+        and a server's threads must not depend on the working directory."""
+        return value.expanduser().resolve()
 
     max_batch_events: int = Field(default=10_000, ge=1)
     max_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)

@@ -32,3 +32,15 @@ def test_a_failing_run_is_marked_failed(tmp_path: Path) -> None:
         raise RuntimeError("boom")
     assert list_runs(tmp_path, "unit")[0]["status"] == "FAILED"
     assert list_runs(tmp_path, "absent") == []
+
+
+def test_a_store_under_a_relative_path_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # e.g. the default ./uxlift-data of `make demo`
+    note = tmp_path / "note.txt"
+    note.write_text("hi", encoding="utf-8")
+    with start_run(Path("uxlift-data/mlflow"), "relative") as run:
+        run.log_artifact(note)
+    assert list_runs(Path("uxlift-data/mlflow"), "relative")[0]["status"] == "FINISHED"
+    assert list((tmp_path / "uxlift-data/mlflow/artifacts").rglob("note.txt"))

@@ -81,9 +81,8 @@ def _experiment_id(client: Any, root: Path, name: str) -> str:
     found = client.get_experiment_by_name(name)
     if found is not None:
         return str(found.experiment_id)
-    return str(
-        client.create_experiment(name, artifact_location=(root / "artifacts" / name).as_uri())
-    )
+    artifacts = (root.resolve() / "artifacts" / name).as_uri()  # a file URI needs a full path
+    return str(client.create_experiment(name, artifact_location=artifacts))
 
 
 @contextmanager
