@@ -18,6 +18,11 @@ from uxlift.logging_setup import configure_logging
 console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
+EPOCHS_HELP = "Most fine-tuning epochs (default: the encoder's; MiniLM 8, e5-torch 4)."
+LEARNING_RATE_HELP = (
+    "Encoder learning rate when fine-tuning (default: the encoder's; MiniLM 1e-4, e5-torch 5e-5)."
+)
+
 
 def cli_errors(func: F) -> F:
     """Map uxlift errors to one readable line and the error's exit code."""

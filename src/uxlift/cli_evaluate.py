@@ -10,7 +10,13 @@ from typing import Annotated, Any
 
 import typer
 
-from uxlift.cli_common import _emit, _settings, cli_errors
+from uxlift.cli_common import (
+    EPOCHS_HELP,
+    LEARNING_RATE_HELP,
+    _emit,
+    _settings,
+    cli_errors,
+)
 from uxlift.errors import InvalidInput
 
 evaluate_app = typer.Typer(help="Measure quality on labelled data.", no_args_is_help=True)
@@ -57,12 +63,17 @@ def evaluate_text_classifier_cmd(
         str, typer.Option(help="auto | finetune | embedding+logreg | tfidf+logreg")
     ] = "auto",
     encoder: Annotated[
-        str, typer.Option(help="minilm | e5 | e5-torch | path to a local model")
+        str,
+        typer.Option(
+            help="minilm | e5 | e5-torch | path to a local model; encoders joined by + "
+            "(minilm+e5-torch) are fine-tuned each and their probabilities averaged"
+        ),
     ] = "minilm",
     finetune_method: Annotated[str, typer.Option(help="full | lora")] = "full",
     epochs: Annotated[
-        int, typer.Option(help="Most fine-tuning epochs (early stopping may end sooner).")
-    ] = 8,
+        int | None,
+        typer.Option(min=1, help=EPOCHS_HELP + " Early stopping may end sooner."),
+    ] = None,
     time_budget: Annotated[
         float | None, typer.Option(help="Stop fine-tuning before this many seconds.")
     ] = None,
@@ -70,8 +81,9 @@ def evaluate_text_classifier_cmd(
         int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
     ] = 64,
     learning_rate: Annotated[
-        float, typer.Option(min=1e-7, max=1e-2, help="Encoder learning rate when fine-tuning.")
-    ] = 1e-4,
+        float | None,
+        typer.Option(min=1e-7, max=1e-2, help=LEARNING_RATE_HELP),
+    ] = None,
     peers: Annotated[
         str, typer.Option(help="Peers run beside it: tfidf+lr,minilm+lr or none.")
     ] = "tfidf+lr,minilm+lr",

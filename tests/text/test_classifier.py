@@ -162,3 +162,35 @@ def test_the_hybrid_learns_from_ngrams_and_e5_and_round_trips(tmp_path: Path) ->
     assert model.predict(probes).tolist() == ["delivery", "refund"]
     loaded = TextClassifier.load(model.save(tmp_path / "hybrid"))
     np.testing.assert_allclose(loaded.predict_proba(probes), model.predict_proba(probes))
+
+
+def test_an_ensemble_averages_its_fine_tuned_members_and_round_trips(
+    data: tuple[list[str], list[str]], tmp_path: Path
+) -> None:
+    texts, labels = data
+    model = TextClassifier(
+        encoder="minilm+minilm", epochs=2, learning_rate=2e-4, blend=False, random_state=3
+    ).fit(texts, labels)
+    assert model.method_ == "finetune" and [m.encoder for m in model.members_] == ["minilm"] * 2
+    assert not hasattr(model, "finetuned_")  # the members hold the encoders
+    held = [t for t, _ in HELD_OUT]
+    averaged = np.mean([m.predict_proba(held) for m in model.members_], axis=0)
+    np.testing.assert_allclose(
+        np.argmax(model.predict_proba(held), axis=1), np.argmax(averaged, axis=1)
+    )
+    assert model.predict(held).tolist() == [label for _, label in HELD_OUT]
+    restored = TextClassifier.load(model.save(tmp_path / "ensemble"))
+    np.testing.assert_allclose(restored.predict_proba(held), model.predict_proba(held), atol=1e-6)
+    assert len(restored.members_) == 2 and (tmp_path / "ensemble" / "member-1").is_dir()
+
+
+def test_an_ensemble_must_be_fine_tuned(data: tuple[list[str], list[str]]) -> None:
+    texts, labels = data
+    with pytest.raises(InvalidInput, match="fine-tuned"):
+        TextClassifier(method="tfidf+logreg", encoder="minilm+e5-torch").fit(texts, labels)
+
+
+def test_fine_tuning_settings_default_per_encoder() -> None:
+    assert TextClassifier(encoder="e5-torch").finetune_settings() == (5e-5, 4)
+    assert TextClassifier(encoder="minilm").finetune_settings() == (1e-4, 8)
+    assert TextClassifier(encoder="e5-torch", epochs=2).finetune_settings() == (5e-5, 2)

@@ -10,7 +10,10 @@ methods share the scikit-learn contract:
   drowns the other): n-grams catch the domain's own words, embeddings the
   meaning; the default for multilingual-e5, which cannot be fine-tuned here;
 * ``"finetune"``: the encoder fine-tuned end to end (full or LoRA), optionally
-  blended with the two linear models, whose errors differ from its own.
+  blended with the two linear models, whose errors differ from its own. Encoders
+  joined by ``+`` (``"minilm+e5-torch"``) are each fine-tuned, on the same split,
+  and their calibrated probabilities averaged: two pretrained models err on
+  different texts.
 
 ``method="auto"`` fine-tunes when the encoder reads the texts' language (the
 hybrid for multilingual-e5), and falls back to TF-IDF otherwise (e.g. Chinese
@@ -34,6 +37,13 @@ from uxlift.errors import ConfigError, InvalidInput, NotFitted
 from uxlift.text import linear
 from uxlift.text.calibration import apply_temperature, fit_temperature
 from uxlift.text.splits import validation_split
+
+# Fine-tuning settings for an encoder when none are given (measured on the
+# sentiment sets, docs/notes/text-classifier.md): multilingual-e5-small has twice
+# MiniLM's layers and over-fits sooner.
+FINETUNE_DEFAULTS: dict[str, tuple[float, int]] = {"e5-torch": (5e-5, 4)}
+FINETUNE_FALLBACK: tuple[float, int] = (1e-4, 8)  # learning rate, most epochs
+ENSEMBLE_JOIN = "+"
 
 METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "tfidf+embedding+logreg", "finetune")
 HYBRID_SCALE = 2.0
@@ -63,8 +73,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         method: str = "auto",
         encoder: str = "minilm",
         finetune_method: str = "full",
-        epochs: int = 8,
-        learning_rate: float = 1e-4,
+        epochs: int | None = None,
+        learning_rate: float | None = None,
         batch_size: int = 32,
         max_length: int = 64,
         blend: bool = True,
@@ -157,13 +167,16 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                     "n_classes": len(self.classes_),
                 }
             )
-        fitter = {
-            "tfidf+logreg": self._fit_tfidf,
-            "embedding+logreg": self._fit_embedding,
-            "tfidf+embedding+logreg": self._fit_hybrid,
-            "finetune": self._fit_finetune,
-        }[self.method_]
-        val_logits = fitter(texts, y, train, val, tracker)
+        if self.members():
+            val_logits = self._fit_members(texts, list(labels), times, val)
+        else:
+            fitter = {
+                "tfidf+logreg": self._fit_tfidf,
+                "embedding+logreg": self._fit_embedding,
+                "tfidf+embedding+logreg": self._fit_hybrid,
+                "finetune": self._fit_finetune,
+            }[self.method_]
+            val_logits = fitter(texts, y, train, val, tracker)
         self.temperature_ = (
             fit_temperature(val_logits, y[val]) if self.calibrate and len(val) else 1.0
         )
@@ -197,8 +210,40 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         confidence = apply_temperature(val_logits, self.temperature_).max(axis=1)
         self.open_set_ = OpenSetCalibration.fit(confidence, similarity)
 
+    def members(self) -> list[str]:
+        """The encoders of an ensemble (``encoder="minilm+e5-torch"``); [] for one."""
+        names = [n.strip() for n in self.encoder.split(ENSEMBLE_JOIN)]
+        return names if len(names) > 1 else []
+
+    def _fit_members(
+        self, texts: list[str], labels: list[Any], times: Sequence[float] | None, val: np.ndarray
+    ) -> np.ndarray:
+        """Fine-tune one classifier per encoder (each on this split: same labels, times
+        and seed); the ensemble's validation scores are their averaged probabilities."""
+        from sklearn.base import clone
+
+        self.members_ = []
+        for name in self.members():
+            member = clone(self).set_params(encoder=name)
+            self.members_.append(member.fit(texts, labels, times=times))
+        return self._averaged_log_proba([texts[i] for i in val])
+
+    def _averaged_log_proba(self, texts: list[str]) -> np.ndarray:
+        averaged = np.mean([m.predict_proba(texts) for m in self.members_], axis=0)
+        return np.log(np.clip(averaged, 1e-12, None))
+
+    def finetune_settings(self) -> tuple[float, int]:
+        """(learning rate, most epochs): those given, else the encoder's defaults."""
+        rate, epochs = FINETUNE_DEFAULTS.get(self.encoder, FINETUNE_FALLBACK)
+        return (
+            rate if self.learning_rate is None else self.learning_rate,
+            epochs if self.epochs is None else self.epochs,
+        )
+
     def _representation(self, texts: list[str]) -> Any:
         """Unit-length vectors the out-of-scope detector compares texts by."""
+        if getattr(self, "members_", None):
+            return self.members_[0]._representation(texts)
         if self.method_ == "tfidf+logreg":
             return _unit(self.tfidf_.transform(texts))
         return _unit(self._encoder().encode(texts))
@@ -209,6 +254,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 f"method must be one of {METHODS}, not {self.method!r}",
                 details=[{"field": "method", "reason": "unknown method"}],
             )
+        if self.members():
+            if self.method not in ("auto", "finetune"):
+                raise InvalidInput(
+                    f"an ensemble of encoders ({self.encoder!r}) is fine-tuned: use method "
+                    f"'finetune' or 'auto', not {self.method!r}",
+                    details=[{"field": "method", "reason": "not a fine-tuning method"}],
+                )
+            return "finetune"
         if self.method != "auto":
             return self.method
         english_encoder = self.encoder in ("minilm", "minilm-fast")
@@ -326,11 +379,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         from uxlift.text.augment import augment
         from uxlift.text.finetune import FineTuneConfig, FineTuner
 
+        learning_rate, epochs = self.finetune_settings()
         config = FineTuneConfig(
             method=self.finetune_method,
-            epochs=self.epochs,
+            epochs=epochs,
             batch_size=self.batch_size,
-            learning_rate=self.learning_rate,
+            learning_rate=learning_rate,
             max_length=self.max_length,
             patience=self.patience,
             time_budget_s=self.time_budget_s,
@@ -411,6 +465,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if self.method_ == "tfidf+embedding+logreg":
             features = _hybrid(self.tfidf_.transform(texts), self._encoder().encode(texts))
             return _as_logits(self.hybrid_model_.decision_function(features))
+        if getattr(self, "members_", None):
+            return self._averaged_log_proba(texts)
         logits = self.finetuned_.logits(texts).astype(np.float64)
         members = {}
         if self.blend_.get("tfidf", 0.0) > 0:
@@ -567,4 +623,6 @@ def describe(model: TextClassifier) -> dict[str, Any]:
         out["averaged_epochs"] = model.history_.averaged_epochs
     if getattr(model, "blend_", None):
         out["blend_weights"] = model.blend_
+    if getattr(model, "members_", None):
+        out["members"] = {m.encoder: describe(m) for m in model.members_}
     return json.loads(json.dumps(out, default=str))

@@ -36,6 +36,8 @@ def save(model: TextClassifier, path: Path) -> Path:
         model.finetuned_.save(path / "finetuned")
     if hasattr(model, "open_set_"):
         _save_open_set(model, path)
+    for i, member in enumerate(getattr(model, "members_", [])):
+        save(member, path / f"member-{i}")
     manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "params": model.get_params(),
@@ -46,6 +48,7 @@ def save(model: TextClassifier, path: Path) -> Path:
         "fit_seconds": model.fit_seconds_,
         "blend": getattr(model, "blend_", {}),
         "encoder_id": getattr(model, "encoder_id_", None),
+        "members": len(getattr(model, "members_", [])),
     }
     (path / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
     return path
@@ -83,6 +86,8 @@ def load(cls: type[TextClassifier], path: Path) -> TextClassifier:
         model.finetuned_ = EncoderClassifier.load(path / "finetuned")
     if (path / OPEN_SET).exists():
         _load_open_set(model, path)
+    if manifest.get("members"):
+        model.members_ = [load(cls, path / f"member-{i}") for i in range(manifest["members"])]
     return model
 
 
