@@ -167,7 +167,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                     "n_classes": len(self.classes_),
                 }
             )
-        if self.members():
+        if self.ensemble_encoders():
             val_logits = self._fit_members(texts, list(labels), times, val)
         else:
             fitter = {
@@ -210,7 +210,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         confidence = apply_temperature(val_logits, self.temperature_).max(axis=1)
         self.open_set_ = OpenSetCalibration.fit(confidence, similarity)
 
-    def members(self) -> list[str]:
+    def ensemble_encoders(self) -> list[str]:
         """The encoders of an ensemble (``encoder="minilm+e5-torch"``); [] for one."""
         names = [n.strip() for n in self.encoder.split(ENSEMBLE_JOIN)]
         return names if len(names) > 1 else []
@@ -223,7 +223,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.base import clone
 
         self.members_ = []
-        for name in self.members():
+        for name in self.ensemble_encoders():
             member = clone(self).set_params(encoder=name)
             self.members_.append(member.fit(texts, labels, times=times))
         return self._averaged_log_proba([texts[i] for i in val])
@@ -254,7 +254,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 f"method must be one of {METHODS}, not {self.method!r}",
                 details=[{"field": "method", "reason": "unknown method"}],
             )
-        if self.members():
+        if self.ensemble_encoders():
             if self.method not in ("auto", "finetune"):
                 raise InvalidInput(
                     f"an ensemble of encoders ({self.encoder!r}) is fine-tuned: use method "
