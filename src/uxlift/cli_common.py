@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,10 +18,27 @@ from uxlift.logging_setup import configure_logging
 console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-EPOCHS_HELP = "Most fine-tuning epochs (default: the encoder's; MiniLM 8, e5-torch 4)."
-LEARNING_RATE_HELP = (
-    "Encoder learning rate when fine-tuning (default: the encoder's; MiniLM 1e-4, e5-torch 5e-5)."
-)
+# Fine-tuning options shared by the commands that train text classifiers.
+EpochsOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Most fine-tuning epochs, early stopping may end sooner (default: the "
+        "encoder's; MiniLM 8, e5-torch 4).",
+    ),
+]
+LearningRateOption = Annotated[
+    float | None,
+    typer.Option(
+        min=1e-7,
+        max=1e-2,
+        help="Encoder learning rate when fine-tuning (default: the encoder's; MiniLM 1e-4, "
+        "e5-torch 5e-5).",
+    ),
+]
+MaxLengthOption = Annotated[
+    int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
+]
 
 
 def cli_errors(func: F) -> F:

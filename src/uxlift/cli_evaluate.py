@@ -11,8 +11,9 @@ from typing import Annotated, Any
 import typer
 
 from uxlift.cli_common import (
-    EPOCHS_HELP,
-    LEARNING_RATE_HELP,
+    EpochsOption,
+    LearningRateOption,
+    MaxLengthOption,
     _emit,
     _settings,
     cli_errors,
@@ -70,20 +71,12 @@ def evaluate_text_classifier_cmd(
         ),
     ] = "minilm",
     finetune_method: Annotated[str, typer.Option(help="full | lora")] = "full",
-    epochs: Annotated[
-        int | None,
-        typer.Option(min=1, help=EPOCHS_HELP + " Early stopping may end sooner."),
-    ] = None,
+    epochs: EpochsOption = None,
     time_budget: Annotated[
         float | None, typer.Option(help="Stop fine-tuning before this many seconds.")
     ] = None,
-    max_length: Annotated[
-        int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
-    ] = 64,
-    learning_rate: Annotated[
-        float | None,
-        typer.Option(min=1e-7, max=1e-2, help=LEARNING_RATE_HELP),
-    ] = None,
+    max_length: MaxLengthOption = 64,
+    learning_rate: LearningRateOption = None,
     peers: Annotated[
         str, typer.Option(help="Peers run beside it: tfidf+lr,minilm+lr or none.")
     ] = "tfidf+lr,minilm+lr",

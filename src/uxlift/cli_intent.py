@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from uxlift.cli_common import (
-    EPOCHS_HELP,
-    LEARNING_RATE_HELP,
+    EpochsOption,
+    LearningRateOption,
+    MaxLengthOption,
     _emit,
     _settings,
     cli_errors,
@@ -66,7 +67,7 @@ def evaluate_intent_cmd(
     method: Annotated[
         str, typer.Option(help="auto | finetune | embedding+logreg | tfidf+logreg")
     ] = "auto",
-    epochs: Annotated[int | None, typer.Option(min=1, help=EPOCHS_HELP)] = None,
+    epochs: EpochsOption = None,
     chart: Annotated[
         Path | None, typer.Option(help="Where to write the open-intent curve PNG.")
     ] = None,
@@ -228,14 +229,9 @@ def evaluate_sentiment_cmd(
         ),
     ] = "auto",
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
-    epochs: Annotated[int | None, typer.Option(min=1, help=EPOCHS_HELP)] = None,
-    max_length: Annotated[
-        int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
-    ] = 64,
-    learning_rate: Annotated[
-        float | None,
-        typer.Option(min=1e-7, max=1e-2, help=LEARNING_RATE_HELP),
-    ] = None,
+    epochs: EpochsOption = None,
+    max_length: MaxLengthOption = 64,
+    learning_rate: LearningRateOption = None,
     save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
     model: Annotated[
         str | None,
