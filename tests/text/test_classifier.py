@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.text.intent_data import HELD_OUT, intent_examples
-from uxlift.errors import InvalidInput, NotFitted
+from uxlift.errors import ConfigError, InvalidInput, NotFitted
 from uxlift.text.classifier import TextClassifier
 
 
@@ -171,7 +171,8 @@ def test_an_ensemble_averages_its_fine_tuned_members_and_round_trips(
     model = TextClassifier(
         encoder="minilm+minilm", epochs=2, learning_rate=2e-4, blend=False, random_state=3
     ).fit(texts, labels)
-    assert model.method_ == "finetune" and [m.encoder for m in model.members_] == ["minilm"] * 2
+    assert model.method_ == "ensemble" and [m.encoder for m in model.members_] == ["minilm"] * 2
+    assert [m.method_ for m in model.members_] == ["finetune"] * 2
     assert not hasattr(model, "finetuned_")  # the members hold the encoders
     held = [t for t, _ in HELD_OUT]
     averaged = np.mean([m.predict_proba(held) for m in model.members_], axis=0)
@@ -184,10 +185,30 @@ def test_an_ensemble_averages_its_fine_tuned_members_and_round_trips(
     assert len(restored.members_) == 2 and (tmp_path / "ensemble" / "member-1").is_dir()
 
 
-def test_an_ensemble_must_be_fine_tuned(data: tuple[list[str], list[str]]) -> None:
+def test_an_ensemble_of_methods_trains_each_member_its_own_way(
+    data: tuple[list[str], list[str]], tmp_path: Path
+) -> None:
     texts, labels = data
-    with pytest.raises(InvalidInput, match="fine-tuned"):
+    model = TextClassifier(encoder="minilm+e5", epochs=2, learning_rate=2e-4, blend=False).fit(
+        texts, labels
+    )
+    assert model.method_ == "ensemble"
+    assert [m.method_ for m in model.members_] == ["finetune", "tfidf+embedding+logreg"]
+    held = [t for t, _ in HELD_OUT]
+    assert model.predict(held).tolist() == [label for _, label in HELD_OUT]
+    restored = TextClassifier.load(model.save(tmp_path / "mixed"))
+    assert [m.method_ for m in restored.members_] == ["finetune", "tfidf+embedding+logreg"]
+    np.testing.assert_allclose(restored.predict_proba(held), model.predict_proba(held), atol=1e-6)
+
+
+def test_an_ensemble_is_fine_tuned_or_trained_by_each_members_method(
+    data: tuple[list[str], list[str]],
+) -> None:
+    texts, labels = data
+    with pytest.raises(InvalidInput, match="each member's own method"):
         TextClassifier(method="tfidf+logreg", encoder="minilm+e5-torch").fit(texts, labels)
+    with pytest.raises(ConfigError, match="cannot be fine-tuned"):
+        TextClassifier(method="finetune", encoder="minilm+e5", epochs=1).fit(texts, labels)
 
 
 def test_fine_tuning_settings_default_per_encoder() -> None:

@@ -10,10 +10,15 @@ methods share the scikit-learn contract:
   drowns the other): n-grams catch the domain's own words, embeddings the
   meaning; the default for multilingual-e5, which cannot be fine-tuned here;
 * ``"finetune"``: the encoder fine-tuned end to end (full or LoRA), optionally
-  blended with the two linear models, whose errors differ from its own. Encoders
-  joined by ``+`` (``"minilm+e5-torch"``) are each fine-tuned, on the same split,
-  and their calibrated probabilities averaged: two pretrained models err on
-  different texts.
+  blended with the two linear models, whose errors differ from its own.
+
+Encoders joined by ``+`` make an ensemble (``method_ == "ensemble"``): one member
+per encoder, each trained on the same split by the method asked for, and their
+calibrated probabilities averaged. ``"minilm+e5-torch"`` fine-tunes two
+pretrained models, which err on different texts; with ``method="auto"`` each
+member takes its encoder's own method, so ``"e5+e5-torch"`` averages the
+multilingual-e5 hybrid and fine-tuned e5 (a pairing that helps on Chinese reviews,
+where MiniLM cannot read).
 
 ``method="auto"`` fine-tunes when the encoder reads the texts' language (the
 hybrid for multilingual-e5), and falls back to TF-IDF otherwise (e.g. Chinese
@@ -46,6 +51,7 @@ FINETUNE_FALLBACK: tuple[float, int] = (1e-4, 8)  # learning rate, most epochs
 ENSEMBLE_JOIN = "+"
 
 METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "tfidf+embedding+logreg", "finetune")
+ENSEMBLE = "ensemble"  # method_ of a classifier whose members_ answer
 HYBRID_SCALE = 2.0
 FORMAT_VERSION = 1
 
@@ -218,8 +224,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _fit_members(
         self, texts: list[str], labels: list[Any], times: Sequence[float] | None, val: np.ndarray
     ) -> np.ndarray:
-        """Fine-tune one classifier per encoder (each on this split: same labels, times
-        and seed); the ensemble's validation scores are their averaged probabilities."""
+        """Train one classifier per encoder (each on this split: same labels, times,
+        seed and method); the ensemble's validation scores are their averaged
+        probabilities."""
         from sklearn.base import clone
 
         self.members_ = []
@@ -257,11 +264,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if self.ensemble_encoders():
             if self.method not in ("auto", "finetune"):
                 raise InvalidInput(
-                    f"an ensemble of encoders ({self.encoder!r}) is fine-tuned: use method "
-                    f"'finetune' or 'auto', not {self.method!r}",
-                    details=[{"field": "method", "reason": "not a fine-tuning method"}],
+                    f"an ensemble of encoders ({self.encoder!r}) is fine-tuned or trained by "
+                    f"each member's own method: use method 'finetune' or 'auto', "
+                    f"not {self.method!r}",
+                    details=[{"field": "method", "reason": "not an ensemble method"}],
                 )
-            return "finetune"
+            return ENSEMBLE
         if self.method != "auto":
             return self.method
         english_encoder = self.encoder in ("minilm", "minilm-fast")
@@ -465,7 +473,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if self.method_ == "tfidf+embedding+logreg":
             features = _hybrid(self.tfidf_.transform(texts), self._encoder().encode(texts))
             return _as_logits(self.hybrid_model_.decision_function(features))
-        if getattr(self, "members_", None):
+        if getattr(self, "members_", None):  # ENSEMBLE (or "finetune" in older saves)
             return self._averaged_log_proba(texts)
         logits = self.finetuned_.logits(texts).astype(np.float64)
         members = {}

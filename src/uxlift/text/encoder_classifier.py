@@ -4,6 +4,12 @@ Mean pooling over the encoder's last layer, dropout, one linear layer. Saved as
 a plain Hugging Face directory (``encoder/``), the head's weights in
 safetensors and a small manifest, so a saved model loads without uxlift's
 training code and without pickles.
+
+A text longer than ``max_length`` tokens keeps its head and its tail (a quarter
+of the budget from the start, the rest from the end) rather than its head only:
+a long review tends to state its verdict in the last lines, and head-and-tail
+truncation is the best of the ways Sun et al. compared for fine-tuning BERT on
+long reviews ("How to Fine-Tune BERT for Text Classification?", CCL 2019).
 """
 
 from __future__ import annotations
@@ -25,15 +31,41 @@ def _torch() -> Any:
     return torch
 
 
+HEAD_SHARE = 0.25  # of the token budget a long text keeps from its start
+TRUNCATIONS = ("head+tail", "head")
+
+
+def head_and_tail(ids: list[int], max_length: int, head_share: float = HEAD_SHARE) -> list[int]:
+    """``ids`` cut to ``max_length``: a quarter from the start, the rest from the end.
+
+    The ids include the special tokens, so the first ([CLS]) and the last ([SEP])
+    survive the cut.
+    """
+    if len(ids) <= max_length:
+        return ids
+    head = max(1, int(max_length * head_share))
+    return ids[:head] + ids[len(ids) - (max_length - head) :]
+
+
 class EncoderClassifier:
     """A fine-tunable encoder with a classification head; ``logits`` for inference."""
 
     def __init__(
-        self, encoder: Any, tokenizer: Any, n_classes: int, *, dropout: float, max_length: int
+        self,
+        encoder: Any,
+        tokenizer: Any,
+        n_classes: int,
+        *,
+        dropout: float,
+        max_length: int,
+        truncation: str = "head+tail",
     ) -> None:
         torch = _torch()
+        if truncation not in TRUNCATIONS:
+            raise ConfigError(f"truncation must be one of {TRUNCATIONS}, not {truncation!r}")
         self.tokenizer = tokenizer
         self.max_length = max_length
+        self.truncation = truncation
         self.n_classes = n_classes
         self.encoder = encoder
         self.dropout = torch.nn.Dropout(dropout)
@@ -41,7 +73,13 @@ class EncoderClassifier:
 
     @classmethod
     def from_pretrained(
-        cls, model_dir: Path, n_classes: int, *, dropout: float, max_length: int
+        cls,
+        model_dir: Path,
+        n_classes: int,
+        *,
+        dropout: float,
+        max_length: int,
+        truncation: str = "head+tail",
     ) -> EncoderClassifier:
         if not (Path(model_dir) / "config.json").exists():
             raise ConfigError(f"fine-tuning needs a local Hugging Face model; none at {model_dir}")
@@ -49,7 +87,14 @@ class EncoderClassifier:
 
         tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
         encoder = AutoModel.from_pretrained(model_dir, local_files_only=True)
-        return cls(encoder, tokenizer, n_classes, dropout=dropout, max_length=max_length)
+        return cls(
+            encoder,
+            tokenizer,
+            n_classes,
+            dropout=dropout,
+            max_length=max_length,
+            truncation=truncation,
+        )
 
     def parameters(self) -> list[Any]:
         return [p for p in [*self.encoder.parameters(), *self.head.parameters()] if p.requires_grad]
@@ -60,13 +105,26 @@ class EncoderClassifier:
         self.head.train(mode)
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, Any]:
-        return self.tokenizer(
-            list(texts),
-            padding=True,
-            truncation=True,
-            max_length=self.max_length,
-            return_tensors="pt",
+        if self.truncation == "head":
+            return self.tokenizer(
+                list(texts),
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            )
+        torch = _torch()
+        encoded = self.tokenizer(
+            list(texts), truncation=False, return_attention_mask=False, verbose=False
         )
+        rows = [head_and_tail(row, self.max_length) for row in encoded["input_ids"]]
+        width = max((len(row) for row in rows), default=0)
+        ids = np.full((len(rows), width), self.tokenizer.pad_token_id or 0, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        return {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
 
     def pooled(self, batch: dict[str, Any]) -> Any:
         """The mean of the last layer over real tokens: the head's input."""
@@ -124,7 +182,11 @@ class EncoderClassifier:
             {k: v.contiguous() for k, v in self.head.state_dict().items()},
             str(path / "head.safetensors"),
         )
-        manifest = {"n_classes": self.n_classes, "max_length": self.max_length}
+        manifest = {
+            "n_classes": self.n_classes,
+            "max_length": self.max_length,
+            "truncation": self.truncation,
+        }
         (path / "classifier.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     @classmethod
@@ -133,7 +195,11 @@ class EncoderClassifier:
 
         manifest = json.loads((path / "classifier.json").read_text(encoding="utf-8"))
         model = cls.from_pretrained(
-            path / "encoder", manifest["n_classes"], dropout=0.0, max_length=manifest["max_length"]
+            path / "encoder",
+            manifest["n_classes"],
+            dropout=0.0,
+            max_length=manifest["max_length"],
+            truncation=manifest.get("truncation", "head"),  # saves before truncation was named
         )
         model.head.load_state_dict(load_file(str(path / "head.safetensors")))
         model.train(False)
