@@ -37,7 +37,13 @@ LearningRateOption = Annotated[
     ),
 ]
 MaxLengthOption = Annotated[
-    int, typer.Option(min=8, max=512, help="Tokens per text when fine-tuning.")
+    int | None,
+    typer.Option(
+        min=8,
+        max=512,
+        help="Tokens per text when fine-tuning (default 64, or 128 when over a tenth of "
+        "the texts are longer); a longer text keeps its head and tail.",
+    ),
 ]
 
 

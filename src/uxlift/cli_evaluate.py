@@ -75,7 +75,7 @@ def evaluate_text_classifier_cmd(
     time_budget: Annotated[
         float | None, typer.Option(help="Stop fine-tuning before this many seconds.")
     ] = None,
-    max_length: MaxLengthOption = 64,
+    max_length: MaxLengthOption = None,
     learning_rate: LearningRateOption = None,
     peers: Annotated[
         str, typer.Option(help="Peers run beside it: tfidf+lr,minilm+lr or none.")

@@ -230,7 +230,7 @@ def evaluate_sentiment_cmd(
     ] = "auto",
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
     epochs: EpochsOption = None,
-    max_length: MaxLengthOption = 64,
+    max_length: MaxLengthOption = None,
     learning_rate: LearningRateOption = None,
     save: Annotated[Path | None, typer.Option(help="Save the trained model here.")] = None,
     model: Annotated[

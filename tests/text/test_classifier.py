@@ -49,6 +49,7 @@ def test_finetune_learns_and_round_trips(data: tuple[list[str], list[str]], tmp_
         loaded.predict_proba(held_texts), model.predict_proba(held_texts), atol=1e-5
     )
     assert (tmp_path / "model" / "finetuned" / "encoder" / "config.json").exists()
+    assert model.max_length_ == loaded.max_length_ == 64  # short texts: the short budget
 
 
 def test_lora_finetune_trains_adapters_and_saves_a_plain_encoder(
@@ -215,3 +216,14 @@ def test_fine_tuning_settings_default_per_encoder() -> None:
     assert TextClassifier(encoder="e5-torch").finetune_settings() == (5e-5, 4)
     assert TextClassifier(encoder="minilm").finetune_settings() == (1e-4, 8)
     assert TextClassifier(encoder="e5-torch", epochs=2).finetune_settings() == (5e-5, 2)
+
+
+def test_the_token_budget_grows_only_when_many_texts_are_long() -> None:
+    from uxlift.text.classifier import token_budget
+    from uxlift.text.encoders import minilm_dir
+
+    short = ["fast delivery, thanks"] * 95
+    long = ["the room was clean and the staff were kind " * 8] * 5
+    assert token_budget(minilm_dir(), short + long) == 64  # 5 % long: not worth it
+    assert token_budget(minilm_dir(), short[:80] + long * 4) == 128  # 20 % long
+    assert token_budget(minilm_dir(), long) == 128  # none fits: the largest budget

@@ -48,6 +48,10 @@ from uxlift.text.splits import validation_split
 # MiniLM's layers and over-fits sooner.
 FINETUNE_DEFAULTS: dict[str, tuple[float, int]] = {"e5-torch": (5e-5, 4)}
 FINETUNE_FALLBACK: tuple[float, int] = (1e-4, 8)  # learning rate, most epochs
+# Tokens per text when none are given: the shorter budget unless over a tenth of
+# the training texts exceed it (hotel reviews do; sentences and chats do not).
+TOKEN_BUDGETS = (64, 128)
+LONG_SHARE = 0.1
 ENSEMBLE_JOIN = "+"
 
 METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "tfidf+embedding+logreg", "finetune")
@@ -62,6 +66,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     With ``blend`` a fine-tuned model's log-probabilities are mixed with those of
     TF-IDF and frozen-embedding logistic regressions, weights picked on the
     validation split (all zero when blending does not help there).
+    ``max_length`` (tokens per text when fine-tuning) defaults to 64, or 128 when
+    over a tenth of the training texts are longer; a longer text keeps its head
+    and tail (:mod:`uxlift.text.encoder_classifier`).
     ``class_weight="auto"`` balances classes when the largest is over three
     times the smallest. ``augment="auto"`` adds perturbed
     copies when classes have fewer than 20 examples on median. The validation
@@ -82,7 +89,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         epochs: int | None = None,
         learning_rate: float | None = None,
         batch_size: int = 32,
-        max_length: int = 64,
+        max_length: int | None = None,
         blend: bool = True,
         class_weight: str | None = "auto",
         augment: bool | str = "auto",
@@ -388,12 +395,16 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         from uxlift.text.finetune import FineTuneConfig, FineTuner
 
         learning_rate, epochs = self.finetune_settings()
+        model_dir = self._finetune_dir()
+        self.max_length_ = self.max_length or token_budget(
+            model_dir, [texts[i] for i in train], seed=self.random_state
+        )
         config = FineTuneConfig(
             method=self.finetune_method,
             epochs=epochs,
             batch_size=self.batch_size,
             learning_rate=learning_rate,
-            max_length=self.max_length,
+            max_length=self.max_length_,
             patience=self.patience,
             time_budget_s=self.time_budget_s,
             seed=self.random_state,
@@ -415,7 +426,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         )
         val_data = ([texts[i] for i in val], y[val]) if len(val) else None
         self.finetuned_, self.history_ = tuner.fit(
-            self._finetune_dir(),
+            model_dir,
             train_texts,
             train_y,
             len(self.classes_),
@@ -534,6 +545,22 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return classifier_io.load(cls, Path(path))
 
 
+def token_budget(model_dir: Path, texts: list[str], *, seed: int = 0, sample: int = 2000) -> int:
+    """The first of ``TOKEN_BUDGETS`` that holds all but ``LONG_SHARE`` of ``texts``
+    whole (the last when none does), judged on a sample of them."""
+    from transformers import AutoTokenizer
+
+    if len(texts) > sample:
+        chosen = np.random.default_rng(seed).choice(len(texts), sample, replace=False)
+        texts = [texts[i] for i in chosen]
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    lengths = np.array([len(ids) for ids in tokenizer(texts, verbose=False)["input_ids"]])
+    for budget in TOKEN_BUDGETS:
+        if (lengths > budget).mean() <= LONG_SHARE:
+            return budget
+    return TOKEN_BUDGETS[-1]
+
+
 def blended(
     main: np.ndarray, members: dict[str, np.ndarray], weights: dict[str, float]
 ) -> np.ndarray:
@@ -626,6 +653,7 @@ def describe(model: TextClassifier) -> dict[str, Any]:
         "fit_seconds": round(model.fit_seconds_, 1),
     }
     if hasattr(model, "history_"):
+        out["max_length"] = model.max_length_
         out["best_epoch"] = model.history_.best_epoch
         out["epochs_run"] = len(model.history_.epochs)
         out["averaged_epochs"] = model.history_.averaged_epochs

@@ -84,6 +84,7 @@ def load(cls: type[TextClassifier], path: Path) -> TextClassifier:
         from uxlift.text.encoder_classifier import EncoderClassifier
 
         model.finetuned_ = EncoderClassifier.load(path / "finetuned")
+        model.max_length_ = model.finetuned_.max_length
     if (path / OPEN_SET).exists():
         _load_open_set(model, path)
     if manifest.get("members"):
