@@ -153,6 +153,7 @@ def open_services(settings: Settings, *, embed_in_background: bool = True) -> Se
     conversations = ConversationService(store, assistant, kb, events, pseudonymizer, redactor)
     opinions = build_opinions(settings, store, pseudonymizer, redactor)
     events.add_listener(opinions.events_stored)
+    users.add_listener(opinions.forget_user)
     experiments = ExperimentService(
         store,
         pseudonymizer,

@@ -211,3 +211,45 @@ def test_reviews_from_the_event_log_are_monitored_and_erasure_reaches_them(
         "/v1/opinions/trend", params={"source": "reviews"}, headers=auth(okeys["read"])
     )
     assert trend.json()["windows"] == []
+
+
+def test_a_review_that_missed_labelling_is_caught_up_by_the_next_scan(
+    monitored, okeys, monkeypatch
+) -> None:
+    services, http = monitored
+    analyze = services.opinions.analyzer.analyze
+
+    def broken(texts):
+        raise RuntimeError("model file unreadable")
+
+    monkeypatch.setattr(services.opinions.analyzer, "analyze", broken)
+    review = {"event_id": "r1", "user_id": "cat", "item_id": "sku-9", "type": "review",
+              "text": "Arrived broken and support never answered",
+              "timestamp": "2026-11-01T09:00:00Z"}  # fmt: skip
+    stored = http.post("/v1/events", json=[review], headers=auth(okeys["ingest"]))
+    assert stored.status_code == 200 and stored.json()["stored"] == 1  # the event is kept
+    assert http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"] == []
+    monkeypatch.setattr(services.opinions.analyzer, "analyze", analyze)
+    scanned = http.post("/v1/monitor/scan", headers=auth(okeys["admin"]))
+    assert scanned.status_code == 200
+    texts = http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]
+    assert [(t["text_id"], t["source"], t["sentiment"]) for t in texts] == [
+        ("event:r1", "reviews", "negative")
+    ]
+    assert services.opinions.catch_up() == 0  # nothing left behind, nothing twice
+
+
+def test_an_erasure_drops_texts_a_catch_up_stored_meanwhile(monitored, okeys) -> None:
+    services, http = monitored
+    review = {"event_id": "r2", "user_id": "dan", "type": "review", "text": "Lovely fabric",
+              "timestamp": "2026-11-01T09:00:00Z"}  # fmt: skip
+    assert http.post("/v1/events", json=[review], headers=auth(okeys["ingest"])).status_code == 200
+    with services.store.transaction() as cur:  # a catch-up batch that raced the erasure
+        cur.execute("DELETE FROM events WHERE event_id = 'r2'")
+    assert len(http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]) == 1
+    user_key = services.pseudonymizer.user_key("dan")
+    services.opinions.forget_user(user_key)
+    assert http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"] == []
+    trend = http.get("/v1/opinions/trend", params={"source": "reviews"},
+                     headers=auth(okeys["read"]))  # fmt: skip
+    assert trend.json()["windows"] == []

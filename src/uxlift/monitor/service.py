@@ -3,7 +3,10 @@
 Texts arrive from the API, file imports and the event log (reviews and chat
 messages). Each is validated, pseudonymized and redacted like every event,
 labelled (sentiment, topics) and stored with the hourly aggregates in one
-transaction. A scan runs the surge detectors over every topic x source series;
+transaction. Reviews and chat messages are labelled right after their events
+are stored; one that missed that step (a crash between the two writes, a
+labelling failure) is caught up before the next scan, so none is lost to
+monitoring. A scan runs the surge detectors over every topic x source series;
 a new alert is stored with its webhook deliveries (one transaction), pushed to
 the dashboard's live stream and sent by the webhook dispatcher.
 """
@@ -46,6 +49,8 @@ log = logging.getLogger(__name__)
 GRANULARITIES = ("hour", "day")
 EVENT_TEXT_SOURCES = {"review": "reviews", "chat": "chat"}
 TOP_TEXTS = 5
+CATCH_UP_BATCH = 512
+CATCH_UP_LIMIT = 20_000  # texts per scan; a longer backlog continues at the next
 BASELINE_SEASONS = 28  # history for a baseline: four weeks of hours, 28 weeks of days
 
 
@@ -125,6 +130,7 @@ class OpinionService:
         self.settings = settings or MonitorSettings()
         self.stream = AlertStream()
         self._scan_lock = threading.Lock()
+        self._catch_up_lock = threading.Lock()
         self.analyzer.set_topics(self._topic_definitions())
 
     # -- texts in ------------------------------------------------------------
@@ -237,23 +243,36 @@ class OpinionService:
         picked = table.filter(wanted).to_pylist()
         if not picked:
             return
-        prepared = [
-            {
-                "text_id": f"event:{row['event_id']}",
-                "user_key": row["user_key"],
-                "source": EVENT_TEXT_SOURCES[row["type"]],
-                "channel": row.get("item_id"),
-                "language": detect_language(row["text"], default="other"),
-                "text": row["text"],
-                "metadata": None,
-                "ts": _naive(row["ts"]),
-            }
-            for row in picked
-        ]
         try:
-            self._store(prepared)
+            self._store([_event_text(row) for row in picked])
         except Exception:  # the events are stored; monitoring must not fail their write
-            log.exception("could not add %d event texts to opinion monitoring", len(prepared))
+            log.exception(
+                "could not add %d event texts to opinion monitoring now; the next scan "
+                "catches them up",
+                len(picked),
+            )
+
+    def catch_up(self, *, limit: int = CATCH_UP_LIMIT, batch: int = CATCH_UP_BATCH) -> int:
+        """Label and store reviews and chat messages of the event log that are not
+        monitored yet (oldest first, at most ``limit``); returns how many."""
+        done = 0
+        while done < limit:
+            with self._catch_up_lock:  # an erasure waits for the batch in flight
+                missed = rows.missed_event_texts(
+                    self.store.cursor(), list(EVENT_TEXT_SOURCES), limit=min(batch, limit - done)
+                )
+                if not missed:
+                    break
+                self._store([_event_text(row) for row in missed])
+            done += len(missed)
+        if done:
+            log.info("caught up %d event texts that had missed opinion monitoring", done)
+        return done
+
+    def forget_user(self, user_key: str) -> None:
+        """After an erasure: drop texts a catch-up batch in flight stored meanwhile."""
+        with self._catch_up_lock, self.store.transaction() as cur:
+            rows.delete_user_texts(cur, user_key)
 
     # -- reading -------------------------------------------------------------
     def texts(self, **filters: Any) -> tuple[list[StoredText], int]:
@@ -427,6 +446,10 @@ class OpinionService:
         stream and queue for delivery every new alert. Returns the new alerts."""
         _check_granularity(granularity)
         moment = _naive(now) if now is not None else utcnow()
+        try:
+            self.catch_up()
+        except Exception:  # judging what is stored goes on; the next scan retries
+            log.exception("catching up event texts failed")
         with self._scan_lock:
             closed_end = _floor(moment, granularity)
             # a topic's quiet hours are zeros from the day monitoring began
@@ -591,6 +614,20 @@ def _zero_filled(
         out.append(have.get(moment, (moment, 0, 0, 0, 0.0)))
         moment += step
     return out
+
+
+def _event_text(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored review or chat event (its text already redacted) as a text to label."""
+    return {
+        "text_id": f"{rows.EVENT_TEXT_PREFIX}{row['event_id']}",
+        "user_key": row["user_key"],
+        "source": EVENT_TEXT_SOURCES[row["type"]],
+        "channel": row.get("item_id"),
+        "language": detect_language(row["text"], default="other"),
+        "text": row["text"],
+        "metadata": None,
+        "ts": _naive(row["ts"]),
+    }
 
 
 def _check_granularity(granularity: str) -> None:

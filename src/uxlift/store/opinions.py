@@ -114,6 +114,35 @@ def forget_user_texts(cur: duckdb.DuckDBPyConnection, user_key: str) -> None:
         _add_to_windows(cur, _contributions(texts), sign=-1)
 
 
+def delete_user_texts(cur: duckdb.DuckDBPyConnection, user_key: str) -> int:
+    """Take a user's texts out of the aggregates and delete them; returns how many."""
+    forget_user_texts(cur, user_key)
+    row = cur.execute(
+        "DELETE FROM opinion_texts WHERE user_key = ? RETURNING text_id", [user_key]
+    ).fetchall()
+    return len(row)
+
+
+EVENT_TEXT_PREFIX = "event:"  # text_id of a text that came from the event log
+
+
+def missed_event_texts(
+    cur: duckdb.DuckDBPyConnection, types: Sequence[str], *, limit: int
+) -> list[dict[str, Any]]:
+    """Events of ``types`` with a text that has no monitored text yet, oldest first."""
+    marks = ", ".join("?" for _ in types)
+    found = cur.execute(
+        f"""SELECT e.event_id, e.user_key, e.type, e.item_id, e.text, e.ts FROM events e
+            WHERE e.type IN ({marks}) AND length(e.text) > 0
+              AND NOT EXISTS (SELECT 1 FROM opinion_texts t
+                              WHERE t.text_id = '{EVENT_TEXT_PREFIX}' || e.event_id)
+            ORDER BY e.ts, e.event_key LIMIT ?""",
+        [*types, limit],
+    )
+    columns = [d[0] for d in found.description]
+    return [dict(zip(columns, row, strict=True)) for row in found.fetchall()]
+
+
 def rebuild_windows(cur: duckdb.DuckDBPyConnection) -> None:
     """Recompute every aggregate from the texts (after topics are reassigned)."""
     cur.execute("DELETE FROM opinion_windows")
