@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     monitor_scan_windows: int = Field(
         default=72, ge=1, description="Recent windows each scan runs the detector over."
     )
+    monitor_lateness_windows: int = Field(
+        default=0,
+        ge=0,
+        le=48,
+        description="Closed windows a scan leaves open for texts that arrive late: a "
+        "window is judged this many windows after it closes (each adds that much delay).",
+    )
     monitor_min_history: int = Field(
         default=168, ge=24, description="Windows of history a series needs for a baseline."
     )

@@ -228,6 +228,7 @@ def build_opinions(
             detector=detector,
             scan_windows=settings.monitor_scan_windows,
             min_history=settings.monitor_min_history,
+            lateness=settings.monitor_lateness_windows,
         ),
     )
 

@@ -59,6 +59,7 @@ class MonitorSettings:
     detector: DetectorSettings = field(default_factory=DetectorSettings)
     scan_windows: int = 72
     min_history: int = 168
+    lateness: int = 0  # closed windows left open for late texts before they are judged
 
 
 @dataclass(frozen=True)
@@ -442,8 +443,9 @@ class OpinionService:
     def scan(
         self, *, now: datetime | None = None, granularity: str = "hour", min_volume: int = 0
     ) -> list[Alert]:
-        """Run the detectors over every series up to the last closed window; store,
-        stream and queue for delivery every new alert. Returns the new alerts."""
+        """Run the detectors over every series up to the last closed window (less
+        ``lateness`` windows still open for late texts); store, stream and queue for
+        delivery every new alert. Returns the new alerts."""
         _check_granularity(granularity)
         moment = _naive(now) if now is not None else utcnow()
         try:
@@ -451,7 +453,7 @@ class OpinionService:
         except Exception:  # judging what is stored goes on; the next scan retries
             log.exception("catching up event texts failed")
         with self._scan_lock:
-            closed_end = _floor(moment, granularity)
+            closed_end = _floor(moment, granularity) - self.settings.lateness * _step(granularity)
             # a topic's quiet hours are zeros from the day monitoring began
             began, _ = rows.time_range(self.store.cursor())
             new: list[Alert] = []
