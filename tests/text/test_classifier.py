@@ -202,6 +202,21 @@ def test_an_ensemble_of_methods_trains_each_member_its_own_way(
     np.testing.assert_allclose(restored.predict_proba(held), model.predict_proba(held), atol=1e-6)
 
 
+def test_an_ensemble_is_calibrated_on_scores_its_members_made_before_seeing_validation() -> None:
+    rng = np.random.default_rng(5)
+    words = ["parcel", "refund", "screen", "courier", "battery", "invoice", "strap", "lid"]
+    texts = [f"{rng.choice(words)} {rng.choice(words)} number {i}" for i in range(240)]
+    labels = rng.choice(["a", "b"], size=len(texts)).tolist()  # nothing to learn
+    model = TextClassifier(
+        encoder="minilm+e5", epochs=1, learning_rate=2e-4, C=64.0, random_state=1
+    ).fit(texts, labels)
+    # the members' final refits memorize every text, validation included; the
+    # ensemble's validation figures must not come from them
+    assert model.validation_accuracy_ < 0.8
+    assert model.temperature_ > 0.5  # no confident sharpening from leaked scores
+    assert all(not hasattr(m, "_validation_proba") for m in model.members_)
+
+
 def test_an_ensemble_is_fine_tuned_or_trained_by_each_members_method(
     data: tuple[list[str], list[str]],
 ) -> None:

@@ -158,6 +158,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             )
         for learned in [name for name in vars(self) if name.endswith("_")]:
             delattr(self, learned)  # a refit starts clean
+        self.__dict__.pop("_validation_proba", None)
         self.classes_ = np.array(sorted(set(labels), key=str), dtype=object)
         index = {label: i for i, label in enumerate(self.classes_.tolist())}
         y = np.array([index[label] for label in labels], dtype=np.int64)
@@ -196,6 +197,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.validation_accuracy_ = (
             float((val_logits.argmax(axis=1) == y[val]).mean()) if len(val) else float("nan")
         )
+        if len(val):  # an ensemble averages these: its members' final refits saw val
+            self._validation_proba = apply_temperature(val_logits, self.temperature_)
         if self.out_of_scope and len(val):
             self._fit_open_set(texts, train, val, val_logits)
         self.__dict__.pop("_vectors", None)
@@ -236,11 +239,18 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         probabilities."""
         from sklearn.base import clone
 
-        self.members_ = []
+        self.members_, held_out = [], []
         for name in self.ensemble_encoders():
-            member = clone(self).set_params(encoder=name)
-            self.members_.append(member.fit(texts, labels, times=times))
-        return self._averaged_log_proba([texts[i] for i in val])
+            member = clone(self).set_params(encoder=name).fit(texts, labels, times=times)
+            self.members_.append(member)
+            held_out.append(member.__dict__.pop("_validation_proba", None))
+        if not len(val):
+            return np.zeros((0, len(self.classes_)))
+        # Each member's scores from before its final refit on every text (the same
+        # split: same labels, times and seed); predicting val now would reuse texts
+        # the refits learned, and calibrate the average on scores too good to be true.
+        averaged = np.mean(held_out, axis=0)
+        return np.log(np.clip(averaged, 1e-12, None))
 
     def _averaged_log_proba(self, texts: list[str]) -> np.ndarray:
         averaged = np.mean([m.predict_proba(texts) for m in self.members_], axis=0)
