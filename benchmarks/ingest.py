@@ -3,9 +3,12 @@ durability under SIGKILL.
 
     python benchmarks/ingest.py [--json] [--http-events N] [--bulk-events N]
                                 [--bulk-format parquet|csv] [--sigkill-trials N]
+                                [--http-review-share F]
 
 * HTTP: a uxlift server in its own process; this process sends batches of
-  1,000 events from several threads through ``uxlift.client``.
+  1,000 events from several threads through ``uxlift.client``. With
+  ``--http-review-share F`` that share of the events are reviews with text, which
+  opinion monitoring labels (sentiment and topics) off the request.
 * Bulk: ``uxlift import events FILE`` in its own process on a fresh store;
   events/s over the whole command and its peak resident memory.
 * Durability: the server is killed with SIGKILL at a random moment while a
@@ -27,6 +30,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import (
@@ -44,17 +48,45 @@ from uxlift.server import free_port
 BATCH = 1000
 
 
-def bench_http(workdir: Path, n_events: int, threads: int) -> dict[str, float]:
+REVIEWS = (
+    "Arrived quickly and fits well",
+    "The zipper broke after two days, very disappointed",
+    "Good value for the price",
+    "Colour is not what the photo shows",
+    "Customer service never answered my emails",
+    "Comfortable and warm, would buy again",
+)
+
+
+def with_reviews(events: list[dict], share: float, seed: int = 2) -> list[dict]:
+    """Turn ``share`` of the events into reviews carrying a text."""
+    rng = random.Random(seed)
+    for event in events:
+        if rng.random() < share:
+            event["type"] = "review"
+            event["text"] = f"{rng.choice(REVIEWS)} (order {rng.randint(1, 10**6)})"
+    return events
+
+
+def bench_http(
+    workdir: Path, n_events: int, threads: int, review_share: float = 0.0
+) -> dict[str, float]:
     data_dir = workdir / "http"
     key = create_key(data_dir, "ingest")
     server = start_server(data_dir, free_port())
-    events = synthetic_events(n_events, seed=1, id_prefix="h").to_pylist()
+    events = with_reviews(synthetic_events(n_events, seed=1, id_prefix="h").to_pylist(),
+                          review_share)  # fmt: skip
     shards = [events[i::threads] for i in range(threads)]
     stored = [0] * threads
+    batch_ms: list[float] = []
 
     def send(index: int) -> None:
+        shard = shards[index]
         with UxliftClient(server.url, key, retries=3) as client:
-            stored[index] = client.send_events(shards[index], batch_size=BATCH).stored
+            for start in range(0, len(shard), BATCH):
+                began = time.perf_counter()
+                stored[index] += client.send_events(shard[start : start + BATCH]).stored
+                batch_ms.append((time.perf_counter() - began) * 1000)
 
     try:
         workers = [threading.Thread(target=send, args=(i,)) for i in range(threads)]
@@ -72,7 +104,10 @@ def bench_http(workdir: Path, n_events: int, threads: int) -> dict[str, float]:
         "http_stored": sum(stored),
         "http_seconds": round(elapsed, 2),
         "http_events_per_s": round(sum(stored) / elapsed),
+        "http_batch_p50_ms": round(float(np.percentile(batch_ms, 50)), 1),
+        "http_batch_p95_ms": round(float(np.percentile(batch_ms, 95)), 1),
         "http_client_threads": threads,
+        "http_review_share": review_share,
         "http_server_rss_mb": round(rss),
     }
 
@@ -194,6 +229,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--http-events", type=int, default=200_000)
     parser.add_argument("--http-threads", type=int, default=4)
+    parser.add_argument("--http-review-share", type=float, default=0.0,
+                        help="share of HTTP events that are reviews with text")  # fmt: skip
     parser.add_argument("--bulk-events", type=int, default=5_000_000)
     parser.add_argument("--bulk-format", choices=["parquet", "csv"], default="parquet")
     parser.add_argument("--sigkill-trials", type=int, default=20)
@@ -206,7 +243,9 @@ def main() -> None:
             (
                 "http",
                 args.http_events,
-                lambda: bench_http(workdir, args.http_events, args.http_threads),
+                lambda: bench_http(
+                    workdir, args.http_events, args.http_threads, args.http_review_share
+                ),
             ),
             (
                 "bulk",

@@ -1,4 +1,5 @@
-"""A task the server repeats on a background thread (surge scans, bandit updates)."""
+"""A task the server repeats on a background thread (surge scans, bandit updates,
+labelling the event log's reviews), every so often or at once when woken."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ log = logging.getLogger(__name__)
 
 
 class PeriodicTask:
-    """Runs ``task`` every ``every_s`` seconds while the server runs; a failure is
+    """Runs ``task`` every ``every_s`` seconds while the server runs, and soon after
+    :meth:`wake` (wakes during a round coalesce into one more round); a failure is
     logged and the next round retries, so serving goes on."""
 
     def __init__(self, task: Callable[[], object], *, every_s: float, name: str) -> None:
@@ -18,14 +20,27 @@ class PeriodicTask:
         self.every_s = every_s
         self.name = name
         self._stop = threading.Event()
+        self._due = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"uxlift-{self.name}", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """Run the task now, or right after the round in progress."""
+        self._due.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
     def _run(self) -> None:
-        while not self._stop.wait(self.every_s):
+        while True:
+            self._due.wait(self.every_s)
+            if self._stop.is_set():
+                return
+            self._due.clear()
             try:
                 self.task()
             except Exception:
@@ -33,5 +48,6 @@ class PeriodicTask:
 
     def stop(self) -> None:
         self._stop.set()
+        self._due.set()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -198,8 +198,12 @@ def test_reviews_from_the_event_log_are_monitored_and_erasure_reaches_them(
          "timestamp": "2026-11-01T09:05:00Z"},
     ]  # fmt: skip
     assert http.post("/v1/events", json=events, headers=auth(okeys["ingest"])).status_code == 200
-    texts = http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]
-    by_id = {t["text_id"]: t for t in texts}
+
+    def listed() -> list[dict]:
+        return http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]
+
+    assert _wait_for(lambda: len(listed()) == 2)  # labelled off the request, soon after
+    by_id = {t["text_id"]: t for t in listed()}
     assert by_id["event:e1"]["source"] == "reviews" and "<PHONE>" in by_id["event:e1"]["text"]
     assert by_id["event:e1"]["sentiment"] == "negative"
     assert by_id["event:e2"]["source"] == "chat" and by_id["event:e2"]["sentiment"] == "positive"
@@ -244,12 +248,41 @@ def test_an_erasure_drops_texts_a_catch_up_stored_meanwhile(monitored, okeys) ->
     review = {"event_id": "r2", "user_id": "dan", "type": "review", "text": "Lovely fabric",
               "timestamp": "2026-11-01T09:00:00Z"}  # fmt: skip
     assert http.post("/v1/events", json=[review], headers=auth(okeys["ingest"])).status_code == 200
+    assert _wait_for(
+        lambda: len(http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]) == 1
+    )
     with services.store.transaction() as cur:  # a catch-up batch that raced the erasure
         cur.execute("DELETE FROM events WHERE event_id = 'r2'")
-    assert len(http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]) == 1
     user_key = services.pseudonymizer.user_key("dan")
     services.opinions.forget_user(user_key)
     assert http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"] == []
     trend = http.get("/v1/opinions/trend", params={"source": "reviews"},
                      headers=auth(okeys["read"]))  # fmt: skip
     assert trend.json()["windows"] == []
+
+
+def test_an_events_write_does_not_wait_for_the_review_models(monitored, okeys, monkeypatch) -> None:
+    services, http = monitored
+    analyze = services.opinions.analyzer.analyze
+    released = threading.Event()
+
+    def slow(texts):  # a model that is busy until the write has been answered
+        released.wait(timeout=30)
+        return analyze(texts)
+
+    monkeypatch.setattr(services.opinions.analyzer, "analyze", slow)
+    review = {"event_id": "r3", "user_id": "eve", "type": "review",
+              "text": "The strap snapped on day two",
+              "timestamp": "2026-11-01T09:00:00Z"}  # fmt: skip
+    answered = http.post("/v1/events", json=[review], headers=auth(okeys["ingest"]), timeout=10)
+    assert answered.status_code == 200 and answered.json()["stored"] == 1
+    released.set()
+    assert _wait_for(
+        lambda: (
+            [
+                (t["text_id"], t["sentiment"])
+                for t in http.get("/v1/texts", headers=auth(okeys["read"])).json()["texts"]
+            ]
+            == [("event:r3", "negative")]
+        )
+    )

@@ -31,11 +31,15 @@ from uxlift.api.routers import (
     text,
     users,
 )
+from uxlift.monitor.service import CATCH_UP_LIMIT, OpinionService
 from uxlift.periodic import PeriodicTask
 from uxlift.recommend.retraining import RetrainScheduler
 from uxlift.recommend.warming import ListWarmer
 from uxlift.services import Services
 from uxlift.web import routes as web_routes
+
+# The event-text labeller also runs this often, for texts no write woke it for.
+LABEL_EVERY_S = 60.0
 
 API_ROUTERS = (
     system.router,
@@ -65,8 +69,9 @@ def _index_knowledge(services: Services) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Background work that lives as long as the server: lists ranked ahead, and
-    scheduled retraining."""
+    """Background work that lives as long as the server: lists ranked ahead,
+    scheduled retraining, surge scans, bandit updates and labelling the event
+    log's reviews and chats."""
     services = app.state.services
     settings = services.settings
     workers: list[ListWarmer | RetrainScheduler | PeriodicTask] = []
@@ -84,16 +89,33 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         workers.append(PeriodicTask(services.experiments.update_bandits,
                                     every_s=settings.bandit_update_every_s,
                                     name="bandit-update"))  # fmt: skip
+    labeller = _event_text_labeller(services.opinions)
+    workers.append(labeller)
     app.state.warmer = warmer
     services.opinions.webhooks.start()
     for worker in workers:
         worker.start()
+    services.opinions.defer_event_texts(labeller.wake)
+    labeller.wake()  # texts an import or a crash left unlabelled
     threading.Thread(target=_index_knowledge, args=(services,), daemon=True).start()
     try:
         yield
     finally:
+        services.opinions.defer_event_texts(None)
         for worker in workers:
             worker.stop()
+
+
+def _event_text_labeller(opinions: OpinionService) -> PeriodicTask:
+    """Labels the reviews and chats that ``POST /v1/events`` stores, off the request:
+    an events write answers without waiting for the sentiment and topic models."""
+
+    def label() -> None:
+        while opinions.catch_up(keep_going=lambda: not task.stopping) >= CATCH_UP_LIMIT:
+            pass  # a longer backlog: go on
+
+    task = PeriodicTask(label, every_s=LABEL_EVERY_S, name="event-texts")
+    return task
 
 
 def create_app(services: Services) -> FastAPI:

@@ -17,7 +17,7 @@ import logging
 import queue
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -132,6 +132,7 @@ class OpinionService:
         self.stream = AlertStream()
         self._scan_lock = threading.Lock()
         self._catch_up_lock = threading.Lock()
+        self._defer_event_texts: Callable[[], None] | None = None
         self.analyzer.set_topics(self._topic_definitions())
 
     # -- texts in ------------------------------------------------------------
@@ -241,6 +242,10 @@ class OpinionService:
             pc.is_in(table.column("type"), value_set=pa.array(list(EVENT_TEXT_SOURCES))),
             pc.fill_null(pc.greater(pc.utf8_length(texts), 0), False),
         )
+        if self._defer_event_texts is not None:  # a background labeller catches them up
+            if pc.any(wanted).as_py():
+                self._defer_event_texts()
+            return
         picked = table.filter(wanted).to_pylist()
         if not picked:
             return
@@ -253,11 +258,24 @@ class OpinionService:
                 len(picked),
             )
 
-    def catch_up(self, *, limit: int = CATCH_UP_LIMIT, batch: int = CATCH_UP_BATCH) -> int:
+    def defer_event_texts(self, wake: Callable[[], None] | None) -> None:
+        """Label the event log's texts in the background: stored events call
+        ``wake`` (which should soon run :meth:`catch_up`) instead of waiting for the
+        models; ``None`` labels them inline again."""
+        self._defer_event_texts = wake
+
+    def catch_up(
+        self,
+        *,
+        limit: int = CATCH_UP_LIMIT,
+        batch: int = CATCH_UP_BATCH,
+        keep_going: Callable[[], bool] = lambda: True,
+    ) -> int:
         """Label and store reviews and chat messages of the event log that are not
-        monitored yet (oldest first, at most ``limit``); returns how many."""
+        monitored yet (oldest first, at most ``limit``, batch by batch while
+        ``keep_going()``); returns how many."""
         done = 0
-        while done < limit:
+        while done < limit and keep_going():
             with self._catch_up_lock:  # an erasure waits for the batch in flight
                 missed = rows.missed_event_texts(
                     self.store.cursor(), list(EVENT_TEXT_SOURCES), limit=min(batch, limit - done)
@@ -267,7 +285,7 @@ class OpinionService:
                 self._store([_event_text(row) for row in missed])
             done += len(missed)
         if done:
-            log.info("caught up %d event texts that had missed opinion monitoring", done)
+            log.info("labelled %d event texts that opinion monitoring had not seen", done)
         return done
 
     def forget_user(self, user_key: str) -> None:
