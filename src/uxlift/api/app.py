@@ -31,7 +31,8 @@ from uxlift.api.routers import (
     text,
     users,
 )
-from uxlift.monitor.service import CATCH_UP_LIMIT, OpinionService
+from uxlift.monitor.intake import CATCH_UP_LIMIT
+from uxlift.monitor.service import OpinionService
 from uxlift.periodic import PeriodicTask
 from uxlift.recommend.retraining import RetrainScheduler
 from uxlift.recommend.warming import ListWarmer

@@ -1,14 +1,10 @@
 """Opinion monitoring as a service: texts in, trends and alerts out.
 
-Texts arrive from the API, file imports and the event log (reviews and chat
-messages). Each is validated, pseudonymized and redacted like every event,
-labelled (sentiment, topics) and stored with the hourly aggregates in one
-transaction. Reviews and chat messages are labelled right after their events
-are stored; one that missed that step (a crash between the two writes, a
-labelling failure) is caught up before the next scan, so none is lost to
-monitoring. A scan runs the surge detectors over every topic x source series;
-a new alert is stored with its webhook deliveries (one transaction), pushed to
-the dashboard's live stream and sent by the webhook dispatcher.
+Texts come in through :class:`uxlift.monitor.intake.TextIntake` (the API, file
+imports, the event log's reviews and chats). A scan first labels any event
+text still waiting, then runs the surge detectors over every topic x source
+series; a new alert is stored with its webhook deliveries (one transaction),
+pushed to the dashboard's live stream and sent by the webhook dispatcher.
 """
 
 from __future__ import annotations
@@ -19,23 +15,24 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from uxlift.errors import InvalidInput, NotFound
-from uxlift.events.validation import Limits, RowError, errors_from_exception, validate_rows
+from uxlift.events.validation import Limits, errors_from_exception
 from uxlift.monitor import keywords as kw
+from uxlift.monitor import windows as win
 from uxlift.monitor.analyzer import TextAnalyzer
 from uxlift.monitor.detection import PERIODS, Alarm, scan_series
+from uxlift.monitor.intake import TextIntake, TextsResult
 from uxlift.monitor.records import ALERT_STATUSES, Alert, StoredText
 from uxlift.monitor.surge import DetectorSettings
-from uxlift.monitor.texts import TextIn, TopicIn
+from uxlift.monitor.texts import TopicIn
 from uxlift.monitor.topics import Topic
 from uxlift.monitor.webhooks import WebhookDispatcher
 from uxlift.privacy.pseudonymize import Pseudonymizer
@@ -43,14 +40,9 @@ from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
 from uxlift.store import opinions as rows
 from uxlift.store.database import utcnow
-from uxlift.text.language import detect_language
 
 log = logging.getLogger(__name__)
-GRANULARITIES = ("hour", "day")
-EVENT_TEXT_SOURCES = {"review": "reviews", "chat": "chat"}
 TOP_TEXTS = 5
-CATCH_UP_BATCH = 512
-CATCH_UP_LIMIT = 20_000  # texts per scan; a longer backlog continues at the next
 BASELINE_SEASONS = 28  # history for a baseline: four weeks of hours, 28 weeks of days
 
 
@@ -60,28 +52,6 @@ class MonitorSettings:
     scan_windows: int = 72
     min_history: int = 168
     lateness: int = 0  # closed windows left open for late texts before they are judged
-
-
-@dataclass(frozen=True)
-class TextsResult:
-    received: int
-    stored: int
-    duplicates: int
-    errors: list[RowError]
-    texts: list[StoredText]
-
-    def to_dict(self, *, with_texts: bool = True) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "received": self.received,
-            "accepted": self.received - len({e.index for e in self.errors}),
-            "stored": self.stored,
-            "duplicates": self.duplicates,
-            "rejected": len({e.index for e in self.errors}),
-            "errors": [e.to_dict() for e in self.errors],
-        }
-        if with_texts:
-            out["texts"] = [t.to_dict() for t in self.texts]
-        return out
 
 
 class AlertStream:
@@ -131,167 +101,25 @@ class OpinionService:
         self.settings = settings or MonitorSettings()
         self.stream = AlertStream()
         self._scan_lock = threading.Lock()
-        self._catch_up_lock = threading.Lock()
-        self._defer_event_texts: Callable[[], None] | None = None
+        self.intake = TextIntake(store, pseudonymizer, redactor, limits, analyzer)
         self.analyzer.set_topics(self._topic_definitions())
 
-    # -- texts in ------------------------------------------------------------
+    # -- texts in (uxlift.monitor.intake) --------------------------------------
     def ingest(self, raw_rows: Sequence[Any], *, start_index: int = 0) -> TextsResult:
-        """Validate, protect, label and store texts; valid rows are kept, the rest
-        reported by index, field and reason. A re-sent ``text_id`` stores nothing."""
-        now = datetime.now(UTC)
-        batch = validate_rows(
-            raw_rows, TextIn, start_index, lambda i, t: self._limit_errors(i, t, now)
-        )
-        prepared = [self._prepare(text) for text in batch.rows]
-        stored = self._store(prepared)
-        return TextsResult(
-            received=len(raw_rows),
-            stored=len(stored),
-            duplicates=len(prepared) - len(stored),
-            errors=batch.errors,
-            texts=stored,
-        )
-
-    def _limit_errors(self, index: int, text: TextIn, now: datetime) -> list[RowError]:
-        errors = []
-        if len(text.text) > self.limits.max_text_chars:
-            errors.append(
-                RowError(index, "text", f"longer than {self.limits.max_text_chars} characters")
-            )
-        if text.metadata is not None:
-            size = len(orjson.dumps(text.metadata))
-            if size > self.limits.max_properties_bytes:
-                errors.append(
-                    RowError(
-                        index, "metadata",
-                        f"{size} bytes as JSON; limit {self.limits.max_properties_bytes}",
-                    )
-                )  # fmt: skip
-        if text.timestamp is not None and text.timestamp > now + timedelta(
-            seconds=self.limits.max_future_skew_s
-        ):
-            errors.append(RowError(index, "timestamp", "is too far in the future"))
-        return errors
-
-    def _prepare(self, text: TextIn) -> dict[str, Any]:
-        from uxlift.events.ingest import redact_values
-
-        moment = (text.timestamp or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
-        content = text.model_dump(mode="json", exclude={"text_id"})
-        text_id = (
-            text.text_id
-            or "t_"
-            + self.pseudonymizer.content_digest(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))[
-                :32
-            ]
-        )
-        if text.timestamp is None and text.text_id is None:
-            text_id = "t_" + uuid.uuid4().hex
-        redacted = self.redactor.redact(text.text)
-        return {
-            "text_id": text_id,
-            "user_key": None if text.user_id is None else self.pseudonymizer.user_key(text.user_id),
-            "source": text.source,
-            "channel": text.channel,
-            "language": text.language or detect_language(redacted, default="other"),
-            "text": redacted,
-            "metadata": None
-            if text.metadata is None
-            else redact_values(text.metadata, self.redactor.redact),
-            "ts": moment,
-        }
-
-    def _store(self, prepared: list[dict[str, Any]]) -> list[StoredText]:
-        if not prepared:
-            return []
-        fresh = self._unseen(prepared)
-        analyses = self.analyzer.analyze([p["text"] for p in fresh])
-        texts = [
-            StoredText(
-                **p,
-                sentiment=a.sentiment,
-                score=a.score,
-                confidence=a.confidence,
-                topics=a.topics,
-            )
-            for p, a in zip(fresh, analyses, strict=True)
-        ]
-        with self.store.transaction() as cur:
-            return rows.insert_texts(cur, texts)
-
-    def _unseen(self, prepared: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Rows whose id is not stored yet (no model time spent on retries)."""
-        ids = [p["text_id"] for p in prepared]
-        known = {t.text_id for t in rows.texts_by_id(self.store.cursor(), ids)}
-        seen: set[str] = set()
-        out = []
-        for p in prepared:
-            if p["text_id"] in known or p["text_id"] in seen:
-                continue
-            seen.add(p["text_id"])
-            out.append(p)
-        return out
+        """Validate, protect, label and store texts (see :meth:`TextIntake.ingest`)."""
+        return self.intake.ingest(raw_rows, start_index=start_index)
 
     def events_stored(self, table: pa.Table) -> None:
-        """Reviews and chat messages from the event log join the monitored texts."""
-        if table.num_rows == 0 or "text" not in table.column_names:
-            return
-        texts = table.column("text")
-        wanted = pc.and_(  # vectorized: a bulk import passes millions of rows here
-            pc.is_in(table.column("type"), value_set=pa.array(list(EVENT_TEXT_SOURCES))),
-            pc.fill_null(pc.greater(pc.utf8_length(texts), 0), False),
-        )
-        if self._defer_event_texts is not None:  # a background labeller catches them up
-            if pc.any(wanted).as_py():
-                self._defer_event_texts()
-            return
-        picked = table.filter(wanted).to_pylist()
-        if not picked:
-            return
-        try:
-            self._store([_event_text(row) for row in picked])
-        except Exception:  # the events are stored; monitoring must not fail their write
-            log.exception(
-                "could not add %d event texts to opinion monitoring now; the next scan "
-                "catches them up",
-                len(picked),
-            )
+        self.intake.events_stored(table)
 
     def defer_event_texts(self, wake: Callable[[], None] | None) -> None:
-        """Label the event log's texts in the background: stored events call
-        ``wake`` (which should soon run :meth:`catch_up`) instead of waiting for the
-        models; ``None`` labels them inline again."""
-        self._defer_event_texts = wake
+        self.intake.defer_event_texts(wake)
 
-    def catch_up(
-        self,
-        *,
-        limit: int = CATCH_UP_LIMIT,
-        batch: int = CATCH_UP_BATCH,
-        keep_going: Callable[[], bool] = lambda: True,
-    ) -> int:
-        """Label and store reviews and chat messages of the event log that are not
-        monitored yet (oldest first, at most ``limit``, batch by batch while
-        ``keep_going()``); returns how many."""
-        done = 0
-        while done < limit and keep_going():
-            with self._catch_up_lock:  # an erasure waits for the batch in flight
-                missed = rows.missed_event_texts(
-                    self.store.cursor(), list(EVENT_TEXT_SOURCES), limit=min(batch, limit - done)
-                )
-                if not missed:
-                    break
-                self._store([_event_text(row) for row in missed])
-            done += len(missed)
-        if done:
-            log.info("labelled %d event texts that opinion monitoring had not seen", done)
-        return done
+    def catch_up(self, **options: Any) -> int:
+        return self.intake.catch_up(**options)
 
     def forget_user(self, user_key: str) -> None:
-        """After an erasure: drop texts a catch-up batch in flight stored meanwhile."""
-        with self._catch_up_lock, self.store.transaction() as cur:
-            rows.delete_user_texts(cur, user_key)
+        self.intake.forget_user(user_key)
 
     # -- reading -------------------------------------------------------------
     def texts(self, **filters: Any) -> tuple[list[StoredText], int]:
@@ -307,9 +135,9 @@ class OpinionService:
         end: datetime | None = None,
     ) -> dict[str, Any]:
         """Windows (volume, negative share, mean score) and the alerts among them."""
-        _check_granularity(granularity)
+        win.check_granularity(granularity)
         cur = self.store.cursor()
-        points = _zero_filled(
+        points = win.zero_filled(
             rows.series(
                 cur, topic=topic, source=source, granularity=granularity, start=start, end=end
             ),
@@ -328,7 +156,7 @@ class OpinionService:
             "granularity": granularity,
             "windows": [
                 {
-                    "start": _iso(w),
+                    "start": win.iso(w),
                     "volume": n,
                     "negative": x,
                     "positive": p,
@@ -344,12 +172,12 @@ class OpinionService:
         self, *, topic: str, source: str, granularity: str, start: datetime
     ) -> dict[str, Any]:
         """One window in detail: counts, keywords and its most negative texts."""
-        _check_granularity(granularity)
-        end = start + _step(granularity)
+        win.check_granularity(granularity)
+        end = start + win.step(granularity)
         cur = self.store.cursor()
         texts = rows.window_texts(cur, topic=topic, source=source, start=start, end=end)
         history = rows.window_texts(
-            cur, topic=topic, source=source, start=start - 28 * _step("day"), end=start
+            cur, topic=topic, source=source, start=start - 28 * win.step("day"), end=start
         )
         background = kw.document_frequencies(t.text for t in history[-2000:])
         negatives = sorted((t for t in texts if t.sentiment == "negative"), key=lambda t: t.score)
@@ -357,7 +185,7 @@ class OpinionService:
             "topic": topic,
             "source": source,
             "granularity": granularity,
-            "start": _iso(start),
+            "start": win.iso(start),
             "volume": len(texts),
             "negative": len(negatives),
             "keywords": kw.top_keywords([t.text for t in texts], background),
@@ -367,7 +195,7 @@ class OpinionService:
 
     def series(self) -> list[dict[str, Any]]:
         return [
-            {"topic": t, "source": s, "volume": n, "last_window": _iso(last)}
+            {"topic": t, "source": s, "volume": n, "last_window": win.iso(last)}
             for t, s, n, last in rows.series_keys(self.store.cursor())
         ]
 
@@ -464,21 +292,22 @@ class OpinionService:
         """Run the detectors over every series up to the last closed window (less
         ``lateness`` windows still open for late texts); store, stream and queue for
         delivery every new alert. Returns the new alerts."""
-        _check_granularity(granularity)
-        moment = _naive(now) if now is not None else utcnow()
+        win.check_granularity(granularity)
+        moment = win.naive(now) if now is not None else utcnow()
         try:
             self.catch_up()
         except Exception:  # judging what is stored goes on; the next scan retries
             log.exception("catching up event texts failed")
         with self._scan_lock:
-            closed_end = _floor(moment, granularity) - self.settings.lateness * _step(granularity)
+            lateness = self.settings.lateness * win.step(granularity)
+            closed_end = win.floor(moment, granularity) - lateness
             # a topic's quiet hours are zeros from the day monitoring began
             began, _ = rows.time_range(self.store.cursor())
             new: list[Alert] = []
             for topic, source, total, last in rows.series_keys(self.store.cursor()):
                 # a stream that went quiet (or was loaded late) is judged up to its
                 # last window with texts: the scans after that add nothing new
-                end = min(closed_end, _floor(last, granularity) + _step(granularity))
+                end = min(closed_end, win.floor(last, granularity) + win.step(granularity))
                 if total >= min_volume:
                     new.extend(self._scan_one(topic, source, granularity, end, began))
         for alert in new:
@@ -493,7 +322,7 @@ class OpinionService:
         """Judge the windows of one series that no scan has judged yet, continuing
         its detectors' state; the baseline is refitted on the history before them."""
         cfg = self.settings
-        step = _step(granularity)
+        step = win.step(granularity)
         cur = self.store.cursor()
         judged = rows.detector_states(cur, topic, source, granularity)
         last_judged = judged.get("last_window")
@@ -507,7 +336,7 @@ class OpinionService:
         )
         if not points:
             return []
-        first = max(start, _floor(began or points[0][0], granularity))
+        first = max(start, win.floor(began or points[0][0], granularity))
         count = int((end - first) / step)
         volume, negative = np.zeros(count), np.zeros(count)
         for w, n, x, _, _ in points:
@@ -543,7 +372,7 @@ class OpinionService:
             statistic=alarm.statistic,
             granularity=granularity,
             window_start=start,
-            window_end=start + _step(granularity),
+            window_end=start + win.step(granularity),
             detector=self.settings.detector.method,
             observed=round(alarm.observed, 4),
             expected=round(alarm.expected, 4),
@@ -617,59 +446,3 @@ class OpinionService:
         assert updated is not None
         self.stream.publish({"type": "status", "alert": updated.to_dict()})
         return updated
-
-
-def _zero_filled(
-    points: list[tuple[datetime, int, int, int, float]], granularity: str, began: datetime | None
-) -> list[tuple[datetime, int, int, int, float]]:
-    """Every window from ``began`` (or the first point) to the last point; empty ones
-    as zeros, so a chart's gaps are real quiet hours."""
-    if not points:
-        return []
-    step = _step(granularity)
-    moment = _floor(min(began or points[0][0], points[0][0]), granularity)
-    have = {p[0]: p for p in points}
-    out = []
-    while moment <= points[-1][0]:
-        out.append(have.get(moment, (moment, 0, 0, 0, 0.0)))
-        moment += step
-    return out
-
-
-def _event_text(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored review or chat event (its text already redacted) as a text to label."""
-    return {
-        "text_id": f"{rows.EVENT_TEXT_PREFIX}{row['event_id']}",
-        "user_key": row["user_key"],
-        "source": EVENT_TEXT_SOURCES[row["type"]],
-        "channel": row.get("item_id"),
-        "language": detect_language(row["text"], default="other"),
-        "text": row["text"],
-        "metadata": None,
-        "ts": _naive(row["ts"]),
-    }
-
-
-def _check_granularity(granularity: str) -> None:
-    if granularity not in GRANULARITIES:
-        raise InvalidInput(
-            f"granularity must be one of {list(GRANULARITIES)}",
-            details=[{"field": "granularity", "reason": "unknown granularity"}],
-        )
-
-
-def _step(granularity: str) -> timedelta:
-    return timedelta(hours=1) if granularity == "hour" else timedelta(days=1)
-
-
-def _floor(moment: datetime, granularity: str) -> datetime:
-    hour = moment.replace(minute=0, second=0, microsecond=0)
-    return hour if granularity == "hour" else hour.replace(hour=0)
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds") + "Z"
