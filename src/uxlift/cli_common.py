@@ -41,8 +41,8 @@ MaxLengthOption = Annotated[
     typer.Option(
         min=8,
         max=512,
-        help="Tokens per text when fine-tuning (default 64, or 128 when over a tenth of "
-        "the texts are longer); a longer text keeps its head and tail.",
+        help="Tokens per text when fine-tuning (default: the first of 64, 128 and 256 "
+        "that nine tenths of the texts fit); a longer text keeps its head and tail.",
     ),
 ]
 

@@ -48,9 +48,9 @@ from uxlift.text.splits import validation_split
 # MiniLM's layers and over-fits sooner.
 FINETUNE_DEFAULTS: dict[str, tuple[float, int]] = {"e5-torch": (5e-5, 4)}
 FINETUNE_FALLBACK: tuple[float, int] = (1e-4, 8)  # learning rate, most epochs
-# Tokens per text when none are given: the shorter budget unless over a tenth of
+# Tokens per text when none are given: the shortest budget unless over a tenth of
 # the training texts exceed it (hotel reviews do; sentences and chats do not).
-TOKEN_BUDGETS = (64, 128)
+TOKEN_BUDGETS = (64, 128, 256)
 LONG_SHARE = 0.1
 ENSEMBLE_JOIN = "+"
 
@@ -66,9 +66,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     With ``blend`` a fine-tuned model's log-probabilities are mixed with those of
     TF-IDF and frozen-embedding logistic regressions, weights picked on the
     validation split (all zero when blending does not help there).
-    ``max_length`` (tokens per text when fine-tuning) defaults to 64, or 128 when
-    over a tenth of the training texts are longer; a longer text keeps its head
-    and tail (:mod:`uxlift.text.encoder_classifier`).
+    ``max_length`` (tokens per text when fine-tuning) defaults to the first of 64,
+    128 and 256 that over nine tenths of the training texts fit; a longer text
+    keeps its head and tail (:mod:`uxlift.text.encoder_classifier`).
     ``class_weight="auto"`` balances classes when the largest is over three
     times the smallest. ``augment="auto"`` adds perturbed
     copies when classes have fewer than 20 examples on median. The validation
