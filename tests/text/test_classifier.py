@@ -118,19 +118,6 @@ def test_unknown_method_is_refused(data: tuple[list[str], list[str]]) -> None:
         TextClassifier(method="magic").fit(*data)
 
 
-def test_blend_weights_favour_the_member_that_is_right() -> None:
-    from uxlift.text.classifier import blended, choose_blend
-
-    y = np.array([0, 1, 0, 1])
-    main = np.array([[2.0, 0.0], [2.0, 0.0], [2.0, 0.0], [0.0, 2.0]])  # 3 of 4 right
-    good = np.array([[0.0, 5.0], [0.0, 5.0], [5.0, 0.0], [0.0, 5.0]])
-    good[0] = [5.0, 0.0]  # always right
-    weights = choose_blend(main, {"good": good, "wrong": -good}, y)
-    assert weights["good"] > 0 and weights["wrong"] == 0.0
-    mixed = blended(main, {"good": good}, weights)
-    assert (mixed.argmax(axis=1) == y).all()
-
-
 def test_time_budget_stops_fine_tuning_after_the_epoch_that_would_overrun(
     data: tuple[list[str], list[str]],
 ) -> None:
@@ -231,16 +218,3 @@ def test_fine_tuning_settings_default_per_encoder() -> None:
     assert TextClassifier(encoder="e5-torch").finetune_settings() == (5e-5, 4)
     assert TextClassifier(encoder="minilm").finetune_settings() == (1e-4, 8)
     assert TextClassifier(encoder="e5-torch", epochs=2).finetune_settings() == (5e-5, 2)
-
-
-def test_the_token_budget_grows_only_when_many_texts_are_long() -> None:
-    from uxlift.text.classifier import token_budget
-    from uxlift.text.encoders import minilm_dir
-
-    short = ["fast delivery, thanks"] * 95
-    long = ["the room was clean and the staff were kind " * 8] * 5  # about 75 tokens
-    longer = ["the room was clean and the staff were kind " * 40] * 5  # about 370
-    assert token_budget(minilm_dir(), short + long) == 64  # 5 % long: not worth it
-    assert token_budget(minilm_dir(), short[:80] + long * 4) == 128  # 20 % long
-    assert token_budget(minilm_dir(), short[:80] + long + longer * 3) == 256  # 15 % over 128
-    assert token_budget(minilm_dir(), longer) == 256  # none fits: the largest budget

@@ -61,3 +61,16 @@ def test_truncation_round_trips_and_older_saves_read_as_head_only(tmp_path: Path
         EncoderClassifier.from_pretrained(
             minilm_dir(), 2, dropout=0.0, max_length=12, truncation="middle"
         )
+
+
+def test_the_token_budget_grows_only_when_many_texts_are_long() -> None:
+    from uxlift.text.encoder_classifier import token_budget
+    from uxlift.text.encoders import minilm_dir
+
+    short = ["fast delivery, thanks"] * 95
+    long = ["the room was clean and the staff were kind " * 8] * 5  # about 75 tokens
+    longer = ["the room was clean and the staff were kind " * 40] * 5  # about 370
+    assert token_budget(minilm_dir(), short + long) == 64  # 5 % long: not worth it
+    assert token_budget(minilm_dir(), short[:80] + long * 4) == 128  # 20 % long
+    assert token_budget(minilm_dir(), short[:80] + long + longer * 3) == 256  # 15 % over 128
+    assert token_budget(minilm_dir(), longer) == 256  # none fits: the largest budget

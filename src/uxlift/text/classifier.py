@@ -29,7 +29,6 @@ linear models and stops fine-tuning early.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from uxlift.errors import ConfigError, InvalidInput, NotFitted
 from uxlift.text import linear
+from uxlift.text.blending import blended, choose_blend
 from uxlift.text.calibration import apply_temperature, fit_temperature
 from uxlift.text.splits import validation_split
 
@@ -48,10 +48,6 @@ from uxlift.text.splits import validation_split
 # MiniLM's layers and over-fits sooner.
 FINETUNE_DEFAULTS: dict[str, tuple[float, int]] = {"e5-torch": (5e-5, 4)}
 FINETUNE_FALLBACK: tuple[float, int] = (1e-4, 8)  # learning rate, most epochs
-# Tokens per text when none are given: the shortest budget unless over a tenth of
-# the training texts exceed it (hotel reviews do; sentences and chats do not).
-TOKEN_BUDGETS = (64, 128, 256)
-LONG_SHARE = 0.1
 ENSEMBLE_JOIN = "+"
 
 METHODS = ("auto", "tfidf+logreg", "embedding+logreg", "tfidf+embedding+logreg", "finetune")
@@ -402,6 +398,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self, texts: list[str], y: np.ndarray, train: np.ndarray, val: np.ndarray, tracker: Any
     ) -> np.ndarray:
         from uxlift.text.augment import augment
+        from uxlift.text.encoder_classifier import token_budget
         from uxlift.text.finetune import FineTuneConfig, FineTuner
 
         learning_rate, epochs = self.finetune_settings()
@@ -555,59 +552,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return classifier_io.load(cls, Path(path))
 
 
-def token_budget(model_dir: Path, texts: list[str], *, seed: int = 0, sample: int = 2000) -> int:
-    """The first of ``TOKEN_BUDGETS`` that holds all but ``LONG_SHARE`` of ``texts``
-    whole (the last when none does), judged on a sample of them."""
-    from transformers import AutoTokenizer
-
-    if len(texts) > sample:
-        chosen = np.random.default_rng(seed).choice(len(texts), sample, replace=False)
-        texts = [texts[i] for i in chosen]
-    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-    lengths = np.array([len(ids) for ids in tokenizer(texts, verbose=False)["input_ids"]])
-    for budget in TOKEN_BUDGETS:
-        if (lengths > budget).mean() <= LONG_SHARE:
-            return budget
-    return TOKEN_BUDGETS[-1]
-
-
-def blended(
-    main: np.ndarray, members: dict[str, np.ndarray], weights: dict[str, float]
-) -> np.ndarray:
-    """Mix log-probabilities: ``(1 - sum w) * main + sum_m w_m * member_m``."""
-    from scipy.special import log_softmax
-
-    used = {name: w for name, w in weights.items() if w > 0 and name in members}
-    out = (1.0 - sum(used.values())) * log_softmax(main, axis=1)
-    for name, weight in used.items():
-        out = out + weight * log_softmax(members[name], axis=1)
-    return out
-
-
-def choose_blend(
-    main: np.ndarray, members: dict[str, np.ndarray], y: np.ndarray, *, step: float = 0.05
-) -> dict[str, float]:
-    """Member weights (each <= 0.5, together <= 0.7) with the best validation
-    accuracy; ties go to the lower validation log-loss."""
-    from itertools import product
-
-    from scipy.special import log_softmax
-
-    names = sorted(members)
-    grid = np.round(np.arange(0.0, 0.5 + 1e-9, step), 2)
-    best: tuple[float, float, tuple[float, ...]] | None = None
-    for combo in product(grid, repeat=len(names)):
-        if sum(combo) > 0.7 + 1e-9:
-            continue
-        mixed = blended(main, members, dict(zip(names, combo, strict=True)))
-        accuracy = float((mixed.argmax(axis=1) == y).mean())
-        nll = float(-log_softmax(mixed, axis=1)[np.arange(len(y)), y].mean())
-        if best is None or (accuracy, -nll) > (best[0], -best[1]):
-            best = (accuracy, nll, combo)
-    assert best is not None
-    return {name: float(w) for name, w in zip(names, best[2], strict=True)}
-
-
 def _hybrid(ngrams: Any, vectors: np.ndarray) -> Any:
     """TF-IDF rows and scaled embedding rows side by side, as one sparse matrix."""
     import scipy.sparse as sp
@@ -651,24 +595,3 @@ def _check_texts(texts: Sequence[str], field: str, *, allow_empty: bool = False)
                 details=[{"field": f"{field}[{i}]", "reason": f"got {type(text).__name__}"}],
             )
     return out
-
-
-def describe(model: TextClassifier) -> dict[str, Any]:
-    """A JSON-ready summary of a fitted classifier."""
-    out: dict[str, Any] = {
-        "method": model.method_,
-        "n_classes": len(model.classes_),
-        "temperature": round(model.temperature_, 4),
-        "validation_accuracy": model.validation_accuracy_,
-        "fit_seconds": round(model.fit_seconds_, 1),
-    }
-    if hasattr(model, "history_"):
-        out["max_length"] = model.max_length_
-        out["best_epoch"] = model.history_.best_epoch
-        out["epochs_run"] = len(model.history_.epochs)
-        out["averaged_epochs"] = model.history_.averaged_epochs
-    if getattr(model, "blend_", None):
-        out["blend_weights"] = model.blend_
-    if getattr(model, "members_", None):
-        out["members"] = {m.encoder: describe(m) for m in model.members_}
-    return json.loads(json.dumps(out, default=str))

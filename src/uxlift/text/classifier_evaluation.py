@@ -167,7 +167,7 @@ def evaluate_classifier(
     title: str = "",
 ) -> dict[str, Any]:
     """Fit ``classifier`` on ``train``, score it and each peer on ``test``."""
-    from uxlift.text.classifier import describe
+    from uxlift.text.classifier_io import describe
 
     started = time.monotonic()
     classifier.fit(train.texts, train.labels, tracker=tracker)

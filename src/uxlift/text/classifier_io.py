@@ -1,4 +1,4 @@
-"""Saving and loading ``TextClassifier``: a directory with a JSON manifest.
+"""Saving, loading and describing ``TextClassifier``: a directory with a JSON manifest.
 
 Fine-tuned encoders are written as plain Hugging Face directories with
 safetensors weights; the scikit-learn parts (TF-IDF vocabulary, logistic
@@ -113,3 +113,24 @@ def _load_open_set(model: TextClassifier, path: Path) -> None:
         model.bank_ = sp.load_npz(path / "open_set_bank_sparse.npz").tocsr()
     else:
         model.bank_ = np.load(path / "open_set_bank.npy").astype(np.float32)
+
+
+def describe(model: TextClassifier) -> dict[str, Any]:
+    """A JSON-ready summary of a fitted classifier."""
+    out: dict[str, Any] = {
+        "method": model.method_,
+        "n_classes": len(model.classes_),
+        "temperature": round(model.temperature_, 4),
+        "validation_accuracy": model.validation_accuracy_,
+        "fit_seconds": round(model.fit_seconds_, 1),
+    }
+    if hasattr(model, "history_"):
+        out["max_length"] = model.max_length_
+        out["best_epoch"] = model.history_.best_epoch
+        out["epochs_run"] = len(model.history_.epochs)
+        out["averaged_epochs"] = model.history_.averaged_epochs
+    if getattr(model, "blend_", None):
+        out["blend_weights"] = model.blend_
+    if getattr(model, "members_", None):
+        out["members"] = {m.encoder: describe(m) for m in model.members_}
+    return json.loads(json.dumps(out, default=str))

@@ -176,7 +176,7 @@ def evaluate_intents(
     tracker: Any = None,
 ) -> dict[str, Any]:
     """Fit on ``train`` and score ``test`` (see the module docstring)."""
-    from uxlift.text.classifier import describe
+    from uxlift.text.classifier_io import describe
 
     oos_in_train = oos_label in set(train.labels)
     oos_in_test = oos_label in set(test.labels)
