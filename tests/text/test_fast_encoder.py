@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +99,35 @@ def test_spec_builds_fast_encoder(models_dir: Path) -> None:
         encoder_from_spec("minilm-fast")
     with pytest.raises(ConfigError):
         FastMiniLMEncoder(cache_dir=models_dir, precision="int4")
+
+
+@pytest.mark.timeout(300, method="thread")  # a deadlock may hold the GIL: fail, not hang
+def test_compiling_beside_eager_batches_on_another_thread_finishes(models_dir: Path) -> None:
+    """A first compiled call on one thread while another thread runs autocast batches:
+    the two once waited on each other for good (the review labeller beside the item
+    embedder); graph capture now runs alone and both finish."""
+    compiling = FastMiniLMEncoder(cache_dir=models_dir, precision="bf16", small_batch=1)
+    eager = TransformerEncoder(model_dir=minilm_dir(), batch_size=8)
+    done: dict[str, object] = {}
+
+    def compile_once() -> None:
+        done["compiled"] = compiling.encode(TEXTS)
+
+    def eager_until_compiled() -> None:
+        rounds = 0
+        while "compiled" not in done and rounds < 2000:
+            eager.encode(TEXTS)
+            rounds += 1
+        done["eager_rounds"] = rounds
+
+    jobs = (eager_until_compiled, compile_once)
+    threads = [threading.Thread(target=job, daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.2)
+    deadline = time.monotonic() + 240
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    assert not any(thread.is_alive() for thread in threads), "PyTorch threads deadlocked"
+    assert np.asarray(done["compiled"]).shape == (len(TEXTS), 384)
+    assert int(done["eager_rounds"]) >= 1  # type: ignore[call-overload]

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from uxlift.errors import ConfigError
 from uxlift.text.tokenize import DEFAULT_TOKENIZER
+from uxlift.text.torch_threads import TORCH_THREADS
 
 log = logging.getLogger(__name__)
 SYSTEM_PROMPT = (
@@ -190,7 +191,7 @@ class LocalSmolLM2Generator:
                 return_tensors="pt",
                 return_dict=True,
             )
-            with torch.inference_mode():
+            with TORCH_THREADS.eager(), torch.inference_mode():
                 output = self._model.generate(
                     **encoded,
                     max_new_tokens=self.max_new_tokens,

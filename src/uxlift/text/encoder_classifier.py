@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from uxlift.errors import ConfigError
+from uxlift.text.torch_threads import TORCH_THREADS
 
 # Tokens per text when none are given: the shortest budget unless over a tenth of
 # the training texts exceed it (hotel reviews do; sentences and chats do not).
@@ -158,7 +159,8 @@ class EncoderClassifier:
         logits = np.zeros((len(texts), self.n_classes), dtype=np.float32)
         features = np.zeros((len(texts), hidden_size), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
+        with TORCH_THREADS.eager(), torch.inference_mode(), autocast:
             for start in range(0, len(texts), batch_size):
                 chosen = order[start : start + batch_size]
                 pooled = self.pooled(self.tokenize([texts[i] for i in chosen]))

@@ -17,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from uxlift.errors import ConfigError
+from uxlift.text.torch_threads import TORCH_THREADS
 
 log = logging.getLogger(__name__)
 
@@ -128,15 +129,17 @@ class TransformerEncoder:
             texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
         )
         low_precision = self.bf16 and len(texts) > 1
-        hidden = self._compiled_hidden(model, batch) if low_precision and self.compile else None
-        if hidden is None:
-            autocast = torch.autocast("cpu", torch.bfloat16, enabled=low_precision)
-            with torch.inference_mode(), autocast:
-                hidden = model(**batch).last_hidden_state.float()
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return pooled.numpy().astype(np.float32)
+        compiled = low_precision and self.compile
+        with TORCH_THREADS.capturing() if compiled else TORCH_THREADS.eager():
+            hidden = self._compiled_hidden(model, batch) if compiled else None
+            if hidden is None:
+                autocast = torch.autocast("cpu", torch.bfloat16, enabled=low_precision)
+                with torch.inference_mode(), autocast:
+                    hidden = model(**batch).last_hidden_state.float()
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+            return pooled.numpy().astype(np.float32)
 
     def _compiled_hidden(self, model: Any, batch: Any) -> Any:
         """Hidden states from the compiled engine; None, and eager batches from then on,

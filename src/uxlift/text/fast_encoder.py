@@ -29,6 +29,7 @@ import numpy as np
 from uxlift.errors import ConfigError
 from uxlift.text.encoders import minilm_dir, weights_digest
 from uxlift.text.onnx_export import ensure_onnx_model
+from uxlift.text.torch_threads import TORCH_THREADS
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +125,15 @@ class FastMiniLMEncoder:
     def _encode_bf16(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         import torch
 
-        model = self._torch_model()
-        input_ids, attention = torch.from_numpy(ids), torch.from_numpy(mask)
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
-            hidden = model(input_ids=input_ids, attention_mask=attention).last_hidden_state
-        hidden = hidden.float()
-        weights = attention.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy().astype(np.float32)
+        with TORCH_THREADS.capturing() if self.compile else TORCH_THREADS.eager():
+            model = self._torch_model()
+            input_ids, attention = torch.from_numpy(ids), torch.from_numpy(mask)
+            with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+                hidden = model(input_ids=input_ids, attention_mask=attention).last_hidden_state
+            hidden = hidden.float()
+            weights = attention.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy().astype(np.float32)
 
     def _torch_model(self) -> Any:
         """The bf16 engine, loaded (and compiled, lazily on first use) once."""

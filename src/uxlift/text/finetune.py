@@ -28,6 +28,7 @@ import numpy as np
 
 from uxlift.errors import ConfigError, InvalidInput
 from uxlift.text.encoder_classifier import EncoderClassifier
+from uxlift.text.torch_threads import TORCH_THREADS
 
 log = logging.getLogger(__name__)
 
@@ -380,15 +381,16 @@ class FineTuner:
             leave=False,
         )
         for chosen in bar:
-            batch = model.tokenize([texts[i] for i in chosen])
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                logits = model.forward(batch)
-            loss = loss_fn(logits.float(), targets[chosen])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
+            with TORCH_THREADS.eager():
+                batch = model.tokenize([texts[i] for i in chosen])
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    logits = model.forward(batch)
+                loss = loss_fn(logits.float(), targets[chosen])
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step()
+                scheduler.step()
             total += float(loss.item()) * len(chosen)
             seen += len(chosen)
             bar.set_postfix(loss=f"{total / seen:.3f}")

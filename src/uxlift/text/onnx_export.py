@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from uxlift.text.encoders import weights_digest
+from uxlift.text.torch_threads import TORCH_THREADS
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def _export(model_dir: Path, target: Path) -> None:
     wrapped = _pooling_module(model.eval())
     sample = torch.ones(2, 16, dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
-    with warnings.catch_warnings(), torch.inference_mode():
+    with TORCH_THREADS.capturing(), warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             wrapped,

@@ -1,0 +1,92 @@
+"""How uxlift's threads share PyTorch: graph capture runs alone.
+
+The server embeds items, labels reviews and answers requests on separate
+threads. Running eager PyTorch on several threads at once is safe, but
+capturing a graph is not: TorchDynamo (``torch.compile``, on each call that
+may trace) and the TorchScript tracer behind the ONNX export switch process-
+wide dispatcher state while they run the model, and another thread running
+eager ops under autocast at that moment can leave both threads waiting on each
+other for good (seen with the review labeller compiling while the item
+embedder ran its batches).
+
+``TORCH_THREADS`` is a readers-writer lock for that rule: eager work takes
+it shared (``with TORCH_THREADS.eager():``), anything that may capture a graph
+takes it alone (``with TORCH_THREADS.capturing():``). A waiting capture goes
+before new eager work, so it cannot starve. A thread that already holds the
+lock may enter again in the same or a weaker mode; asking to capture while
+holding it shared is a programming error and raises.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SHARED = "shared"
+ALONE = "alone"
+
+
+class TorchThreads:
+    """A reentrant readers-writer lock, writers first."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer: int | None = None
+        self._writers_waiting = 0
+        self._held = threading.local()
+
+    def _stack(self) -> list[str]:
+        stack = getattr(self._held, "modes", None)
+        if stack is None:
+            stack = self._held.modes = []
+        return stack
+
+    @contextmanager
+    def eager(self) -> Iterator[None]:
+        """Eager PyTorch work: runs beside other eager work, never beside a capture."""
+        stack = self._stack()
+        if not stack:
+            with self._cond:
+                while self._writer is not None or self._writers_waiting:
+                    self._cond.wait()
+                self._readers += 1
+        stack.append(SHARED)
+        try:
+            yield
+        finally:
+            stack.pop()
+            if not stack:
+                with self._cond:
+                    self._readers -= 1
+                    self._cond.notify_all()
+
+    @contextmanager
+    def capturing(self) -> Iterator[None]:
+        """Work that may capture a graph (a compiled model's call, a trace): runs alone."""
+        stack = self._stack()
+        if stack and ALONE not in stack:
+            raise RuntimeError("cannot capture a graph while holding PyTorch shared")
+        if not stack:
+            me = threading.get_ident()
+            with self._cond:
+                self._writers_waiting += 1
+                try:
+                    while self._writer is not None or self._readers:
+                        self._cond.wait()
+                finally:
+                    self._writers_waiting -= 1
+                self._writer = me
+        stack.append(ALONE)
+        try:
+            yield
+        finally:
+            stack.pop()
+            if not stack:
+                with self._cond:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
+TORCH_THREADS = TorchThreads()
