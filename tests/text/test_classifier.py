@@ -10,6 +10,7 @@ import pytest
 from tests.text.intent_data import HELD_OUT, intent_examples
 from uxlift.errors import ConfigError, InvalidInput, NotFitted
 from uxlift.text.classifier import TextClassifier
+from uxlift.text.classifier_io import describe
 
 
 @pytest.fixture(scope="module")
@@ -177,16 +178,37 @@ def test_an_ensemble_of_methods_trains_each_member_its_own_way(
     data: tuple[list[str], list[str]], tmp_path: Path
 ) -> None:
     texts, labels = data
-    model = TextClassifier(encoder="minilm+e5", epochs=2, learning_rate=2e-4, blend=False).fit(
-        texts, labels
-    )
+    model = TextClassifier(
+        encoder="minilm+e5",
+        epochs=2,
+        learning_rate=2e-4,
+        blend=False,
+        seeds_per_encoder=2,
+        random_state=4,
+    ).fit(texts, labels)
     assert model.method_ == "ensemble"
-    assert [m.method_ for m in model.members_] == ["finetune", "tfidf+embedding+logreg"]
+    # the fine-tuned member trains with two seeds, the linear one once
+    methods = ["finetune"] * 2 + ["tfidf+embedding+logreg"]
+    assert [m.method_ for m in model.members_] == methods
+    assert [m.random_state for m in model.members_] == [4, 5, 4]
+    assert {m.split_seed for m in model.members_} == {4}  # one validation split for all
     held = [t for t, _ in HELD_OUT]
+    seeded = [m.decision_function(held) for m in model.members_[:2]]
+    assert not np.allclose(seeded[0], seeded[1])
     assert model.predict(held).tolist() == [label for _, label in HELD_OUT]
+    names = list(describe(model)["members"])
+    assert names == ["minilm seed 4", "minilm seed 5", "e5"]
     restored = TextClassifier.load(model.save(tmp_path / "mixed"))
-    assert [m.method_ for m in restored.members_] == ["finetune", "tfidf+embedding+logreg"]
+    assert [m.method_ for m in restored.members_] == methods
     np.testing.assert_allclose(restored.predict_proba(held), model.predict_proba(held), atol=1e-6)
+
+
+def test_seeds_per_encoder_must_be_a_whole_number(data: tuple[list[str], list[str]]) -> None:
+    texts, labels = data
+    for bad in (0, "many", True):
+        with pytest.raises(InvalidInput) as caught:
+            TextClassifier(encoder="minilm+e5", seeds_per_encoder=bad).fit(texts, labels)
+        assert caught.value.details[0]["field"] == "seeds_per_encoder"
 
 
 def test_an_ensemble_is_calibrated_on_scores_its_members_made_before_seeing_validation() -> None:

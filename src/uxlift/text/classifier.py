@@ -18,7 +18,8 @@ calibrated probabilities averaged. ``"minilm+e5-torch"`` fine-tunes two
 pretrained models, which err on different texts; with ``method="auto"`` each
 member takes its encoder's own method, so ``"e5+e5-torch"`` averages the
 multilingual-e5 hybrid and fine-tuned e5 (a pairing that helps on Chinese reviews,
-where MiniLM cannot read).
+where MiniLM cannot read). ``seeds_per_encoder`` trains each fine-tuned member
+with several training seeds, all averaged.
 
 ``method="auto"`` fine-tunes when the encoder reads the texts' language (the
 hybrid for multilingual-e5), and falls back to TF-IDF otherwise (e.g. Chinese
@@ -74,6 +75,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     also learns how validation texts score, so :meth:`scope` can tell texts of
     no known class (:mod:`uxlift.text.open_set`; intents need it, sentiment does
     not, and it costs an extra encoding pass when the blend is off).
+    ``seeds_per_encoder`` (ensembles only): how many training seeds each
+    fine-tuned member gets (``random_state``, ``random_state + 1``, ...); members
+    trained by a linear method run once. ``split_seed`` seeds the validation
+    split (default ``random_state``), so seeded members share their ensemble's split.
     """
 
     def __init__(
@@ -100,6 +105,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         checkpoint_dir: str | None = None,
         models_dir: str | None = None,
         progress: bool = False,
+        seeds_per_encoder: int = 1,
+        split_seed: int | None = None,
         random_state: int = 0,
     ) -> None:
         self.method = method
@@ -123,6 +130,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.checkpoint_dir = checkpoint_dir
         self.models_dir = models_dir
         self.progress = progress
+        self.seeds_per_encoder = seeds_per_encoder
+        self.split_seed = split_seed
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -165,7 +174,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             strategy=self.validation,
             fraction=min(self.validation_fraction, self.max_validation / len(texts)),
             times=times,
-            seed=self.random_state,
+            seed=self._split_seed(),
         )
         if tracker is not None:
             tracker.log_params(
@@ -230,16 +239,22 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _fit_members(
         self, texts: list[str], labels: list[Any], times: Sequence[float] | None, val: np.ndarray
     ) -> np.ndarray:
-        """Train one classifier per encoder (each on this split: same labels, times,
-        seed and method); the ensemble's validation scores are their averaged
-        probabilities."""
+        """Train one classifier per encoder and training seed (each on this split:
+        same labels, times and method); the ensemble's validation scores are their
+        averaged probabilities."""
         from sklearn.base import clone
 
         self.members_, held_out = [], []
+        seeds = self._seeds_per_member()
         for name in self.ensemble_encoders():
-            member = clone(self).set_params(encoder=name).fit(texts, labels, times=times)
-            self.members_.append(member)
-            held_out.append(member.__dict__.pop("_validation_proba", None))
+            template = clone(self).set_params(
+                encoder=name, split_seed=self._split_seed(), seeds_per_encoder=1
+            )
+            runs = seeds if template._resolve_method(texts) == "finetune" else 1
+            for k in range(runs):
+                member = clone(template).set_params(random_state=self.random_state + k)
+                self.members_.append(member.fit(texts, labels, times=times))
+                held_out.append(member.__dict__.pop("_validation_proba", None))
         if not len(val):
             return np.zeros((0, len(self.classes_)))
         # Each member's scores from before its final refit on every text (the same
@@ -247,6 +262,19 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         # the refits learned, and calibrate the average on scores too good to be true.
         averaged = np.mean(held_out, axis=0)
         return np.log(np.clip(averaged, 1e-12, None))
+
+    def _split_seed(self) -> int:
+        return self.random_state if self.split_seed is None else self.split_seed
+
+    def _seeds_per_member(self) -> int:
+        """Training seeds per fine-tuned member of an ensemble."""
+        seeds = self.seeds_per_encoder
+        if isinstance(seeds, int) and not isinstance(seeds, bool) and seeds >= 1:
+            return seeds
+        raise InvalidInput(
+            f"seeds_per_encoder must be a whole number >= 1, not {seeds!r}",
+            details=[{"field": "seeds_per_encoder", "reason": "not a whole number >= 1"}],
+        )
 
     def _averaged_log_proba(self, texts: list[str]) -> np.ndarray:
         averaged = np.mean([m.predict_proba(texts) for m in self.members_], axis=0)

@@ -132,5 +132,11 @@ def describe(model: TextClassifier) -> dict[str, Any]:
     if getattr(model, "blend_", None):
         out["blend_weights"] = model.blend_
     if getattr(model, "members_", None):
-        out["members"] = {m.encoder: describe(m) for m in model.members_}
+        out["members"] = {_member_name(m, model.members_): describe(m) for m in model.members_}
     return json.loads(json.dumps(out, default=str))
+
+
+def _member_name(member: Any, members: list[Any]) -> str:
+    """The member's encoder, with its seed when the encoder trained more than once."""
+    repeated = sum(m.encoder == member.encoder for m in members) > 1
+    return f"{member.encoder} seed {member.random_state}" if repeated else member.encoder
