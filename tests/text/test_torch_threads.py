@@ -19,6 +19,17 @@ def _started(target: Callable[[], None]) -> threading.Thread:
     return thread
 
 
+def _another_thread_can_capture(lock: TorchThreads) -> bool:
+    done = threading.Event()
+
+    def capture() -> None:
+        with lock.capturing():
+            done.set()
+
+    _started(capture)
+    return done.wait(WAIT_S)
+
+
 def test_eager_work_runs_side_by_side() -> None:
     lock = TorchThreads()
     inside = threading.Barrier(2, timeout=WAIT_S)
@@ -33,30 +44,34 @@ def test_eager_work_runs_side_by_side() -> None:
     assert not any(thread.is_alive() for thread in threads)
 
 
-def test_a_capture_waits_for_eager_work_and_then_runs_alone() -> None:
+@pytest.mark.parametrize(
+    ("holder_mode", "waiter_mode"),
+    [("eager", "capturing"), ("capturing", "eager"), ("capturing", "capturing")],
+)
+def test_a_capture_and_other_work_never_overlap(holder_mode: str, waiter_mode: str) -> None:
     lock = TorchThreads()
     events: list[str] = []
-    eager_in, release = threading.Event(), threading.Event()
+    held, release = threading.Event(), threading.Event()
 
-    def eager() -> None:
-        with lock.eager():
-            eager_in.set()
+    def holder() -> None:
+        with getattr(lock, holder_mode)():
+            held.set()
             release.wait(WAIT_S)
-            events.append("eager done")
+            events.append("holder done")
 
-    def capture() -> None:
-        with lock.capturing():
-            events.append("capture")
+    def waiter() -> None:
+        with getattr(lock, waiter_mode)():
+            events.append("waiter")
 
-    first = _started(eager)
-    assert eager_in.wait(WAIT_S)
-    second = _started(capture)
+    first = _started(holder)
+    assert held.wait(WAIT_S)
+    second = _started(waiter)
     time.sleep(0.2)
-    assert events == []  # the capture waits while eager work runs
+    assert events == []  # the second waits while the first holds the lock
     release.set()
     first.join(WAIT_S)
     second.join(WAIT_S)
-    assert events == ["eager done", "capture"]
+    assert events == ["holder done", "waiter"]
 
 
 def test_a_waiting_capture_goes_before_new_eager_work() -> None:
@@ -90,47 +105,13 @@ def test_a_waiting_capture_goes_before_new_eager_work() -> None:
     assert events == ["capture", "late eager"]
 
 
-def test_eager_work_waits_while_a_capture_runs() -> None:
-    lock = TorchThreads()
-    events: list[str] = []
-    capture_in, release = threading.Event(), threading.Event()
-
-    def capture() -> None:
-        with lock.capturing():
-            capture_in.set()
-            release.wait(WAIT_S)
-            events.append("capture done")
-
-    def eager() -> None:
-        with lock.eager():
-            events.append("eager")
-
-    capturer = _started(capture)
-    assert capture_in.wait(WAIT_S)
-    waiting = _started(eager)
-    time.sleep(0.2)
-    assert events == []
-    release.set()
-    capturer.join(WAIT_S)
-    waiting.join(WAIT_S)
-    assert events == ["capture done", "eager"]
-
-
 def test_a_thread_may_reenter_in_the_same_or_a_weaker_mode() -> None:
     lock = TorchThreads()
     with lock.capturing(), lock.eager(), lock.capturing():
         pass
     with lock.eager(), lock.eager():
         pass
-    # fully released: another thread can capture at once
-    done = threading.Event()
-
-    def capture() -> None:
-        with lock.capturing():
-            done.set()
-
-    _started(capture)
-    assert done.wait(WAIT_S)
+    assert _another_thread_can_capture(lock)  # fully released
 
 
 def test_capturing_while_holding_eager_is_refused_and_releases_cleanly() -> None:
@@ -147,11 +128,4 @@ def test_an_error_inside_releases_the_lock() -> None:
         raise ValueError("boom")
     with pytest.raises(ValueError), lock.eager():
         raise ValueError("boom")
-    done = threading.Event()
-
-    def capture() -> None:
-        with lock.capturing():
-            done.set()
-
-    _started(capture)
-    assert done.wait(WAIT_S)
+    assert _another_thread_can_capture(lock)

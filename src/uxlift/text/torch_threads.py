@@ -20,7 +20,7 @@ holding it shared is a programming error and raises.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 SHARED = "shared"
@@ -46,47 +46,56 @@ class TorchThreads:
     @contextmanager
     def eager(self) -> Iterator[None]:
         """Eager PyTorch work: runs beside other eager work, never beside a capture."""
-        stack = self._stack()
-        if not stack:
-            with self._cond:
-                while self._writer is not None or self._writers_waiting:
-                    self._cond.wait()
-                self._readers += 1
-        stack.append(SHARED)
-        try:
+        with self._holding(SHARED, self._enter_shared, self._leave_shared):
             yield
-        finally:
-            stack.pop()
-            if not stack:
-                with self._cond:
-                    self._readers -= 1
-                    self._cond.notify_all()
 
     @contextmanager
     def capturing(self) -> Iterator[None]:
         """Work that may capture a graph (a compiled model's call, a trace): runs alone."""
-        stack = self._stack()
-        if stack and ALONE not in stack:
+        if self._stack() and ALONE not in self._stack():
             raise RuntimeError("cannot capture a graph while holding PyTorch shared")
+        with self._holding(ALONE, self._enter_alone, self._leave_alone):
+            yield
+
+    @contextmanager
+    def _holding(
+        self, mode: str, enter: Callable[[], None], leave: Callable[[], None]
+    ) -> Iterator[None]:
+        """Take the lock on a thread's first entry, give it back on its last exit."""
+        stack = self._stack()
         if not stack:
-            me = threading.get_ident()
-            with self._cond:
-                self._writers_waiting += 1
-                try:
-                    while self._writer is not None or self._readers:
-                        self._cond.wait()
-                finally:
-                    self._writers_waiting -= 1
-                self._writer = me
-        stack.append(ALONE)
+            enter()
+        stack.append(mode)
         try:
             yield
         finally:
             stack.pop()
             if not stack:
                 with self._cond:
-                    self._writer = None
+                    leave()
                     self._cond.notify_all()
+
+    def _enter_shared(self) -> None:
+        with self._cond:
+            while self._writer is not None or self._writers_waiting:
+                self._cond.wait()
+            self._readers += 1
+
+    def _leave_shared(self) -> None:
+        self._readers -= 1
+
+    def _enter_alone(self) -> None:
+        with self._cond:
+            self._writers_waiting += 1
+            try:
+                while self._writer is not None or self._readers:
+                    self._cond.wait()
+            finally:
+                self._writers_waiting -= 1
+            self._writer = threading.get_ident()
+
+    def _leave_alone(self) -> None:
+        self._writer = None
 
 
 TORCH_THREADS = TorchThreads()
