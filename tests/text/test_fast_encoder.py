@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from uxlift.errors import ConfigError
-from uxlift.text import onnx_export
+from uxlift.text import fast_encoder, onnx_export
 from uxlift.text.encoders import TransformerEncoder, encoder_from_spec, minilm_dir
 from uxlift.text.fast_encoder import FastMiniLMEncoder
 
@@ -84,13 +84,61 @@ def test_cached_export_is_reused(models_dir: Path, fast: FastMiniLMEncoder) -> N
     assert not again.exported and again.onnx_path == fast.onnx_path
     assert again.onnx_path.stat().st_mtime_ns == mtime
     assert onnx_export.EXPORT_COUNT["n"] == exports
-    assert [p.name for p in models_dir.iterdir()] == [fast.onnx_path.name]
+    assert [p.name for p in models_dir.glob("*-fp32.onnx")] == [fast.onnx_path.name]
 
 
 def test_ids_record_precision(models_dir: Path, fast: FastMiniLMEncoder) -> None:
     fp32_id = TransformerEncoder(model_dir=minilm_dir(), name="all-MiniLM-L6-v2").id
     assert fast.id != fp32_id and fast.id.endswith(":bf16")
     assert FastMiniLMEncoder(cache_dir=models_dir, precision="fp32").id == fp32_id
+
+
+def test_int8_batches_stay_close_and_single_texts_exact(
+    models_dir: Path, reference: np.ndarray
+) -> None:
+    int8 = FastMiniLMEncoder(cache_dir=models_dir, precision="int8", small_batch=2)
+    assert int8.id.endswith(":int8")
+    batched = int8.encode(TEXTS * 2)  # 24 texts: the quantized graph
+    cosine = np.sum(batched * reference, axis=1)
+    assert cosine.min() >= 0.95 and cosine.mean() >= 0.98
+    assert cosine.min() < 0.9999  # really quantized, not the fp32 graph again
+    np.testing.assert_allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+    single = np.stack([int8.encode([text])[0] for text in TEXTS[:4]])  # exact fp32 path
+    assert np.sum(single * reference[:4], axis=1).min() >= 0.9999
+
+
+def test_int8_copy_is_quantized_once_and_reused(models_dir: Path) -> None:
+    first = FastMiniLMEncoder(cache_dir=models_dir, precision="int8", small_batch=1)
+    first.encode(TEXTS[:3])
+    (copy,) = models_dir.glob("*-int8.onnx")
+    mtime = copy.stat().st_mtime_ns
+    again = FastMiniLMEncoder(cache_dir=models_dir, precision="int8", small_batch=1)
+    again.encode(TEXTS[:3])
+    assert copy.stat().st_mtime_ns == mtime
+    assert not list(models_dir.glob("*.part")) and not list(models_dir.glob("*.pre"))
+
+
+@pytest.mark.parametrize(
+    ("flags", "auto", "fastest"),
+    [
+        ({"avx512_bf16", "avx512_vnni"}, "bf16", "bf16"),
+        ({"amx_bf16"}, "bf16", "bf16"),
+        ({"avx512_vnni"}, "fp32", "int8"),
+        ({"avx_vnni"}, "fp32", "int8"),
+        ({"avx2"}, "fp32", "fp32"),
+    ],
+)
+def test_engine_follows_cpu_units(
+    monkeypatch: pytest.MonkeyPatch, flags: set[str], auto: str, fastest: str
+) -> None:
+    monkeypatch.setattr(fast_encoder, "_cpu_flags", lambda: flags)
+    assert fast_encoder.batch_engine("auto") == auto
+    assert fast_encoder.batch_engine("fastest") == fastest
+    assert [fast_encoder.batch_engine(p) for p in ("bf16", "int8", "fp32")] == [
+        "bf16",
+        "int8",
+        "fp32",
+    ]
 
 
 def test_spec_builds_fast_encoder(models_dir: Path) -> None:

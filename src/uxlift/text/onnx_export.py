@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +45,58 @@ def ensure_onnx_model(model_dir: Path, cache_dir: Path) -> tuple[Path, bool]:
     with _EXPORT_LOCK:
         if path.exists():
             return path, False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".onnx.part")
-        os.close(fd)
-        try:
-            _export(model_dir, Path(tmp))
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        _write_atomically(path, lambda tmp: _export(model_dir, tmp))
         EXPORT_COUNT["n"] += 1
         log.info("exported %s to ONNX at %s", model_dir.name, path)
         return path, True
+
+
+def int8_model_path(fp32_path: Path) -> Path:
+    """Where the int8 copy of the fp32 export at ``fp32_path`` is cached."""
+    return fp32_path.with_name(fp32_path.name.removesuffix("-fp32.onnx") + "-int8.onnx")
+
+
+def ensure_int8_model(fp32_path: Path) -> Path:
+    """The int8 copy of an exported graph, quantized once and cached beside it.
+
+    Dynamic quantization (ONNX Runtime): the weights of every matrix product are
+    stored as int8 per output channel, activations are quantized per batch, so
+    CPUs with VNNI multiply in int8. Vectors move by a cosine of about 0.99; see
+    ``docs/notes/encoder-speed.md`` for what that does to labels.
+    """
+    path = int8_model_path(fp32_path)
+    with _EXPORT_LOCK:
+        if not path.exists():
+            _write_atomically(path, lambda tmp: _quantize(fp32_path, tmp))
+            log.info("quantized %s to int8 at %s", fp32_path.name, path)
+    return path
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".onnx.part")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _quantize(source: Path, target: Path) -> None:
+    """ONNX Runtime's recommended order: shape inference and graph clean-up first
+    (symbolic inference cannot follow the dynamic axes here and is skipped), then
+    dynamic quantization."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    prepared = target.with_name(target.name + ".pre")
+    try:
+        quant_pre_process(source, prepared, skip_symbolic_shape=True)
+        quantize_dynamic(prepared, target, weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        prepared.unlink(missing_ok=True)
 
 
 def _pooling_module(model: Any) -> Any:
