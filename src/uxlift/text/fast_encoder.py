@@ -21,6 +21,7 @@ Texts are tokenized by the Rust ``tokenizers`` library and batched by length.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -107,9 +108,8 @@ class FastMiniLMEncoder:
         self.bf16 = self.engine == "bf16"
         self.onnx_path, self.exported = ensure_onnx_model(self.model_dir, self.cache_dir)
         self._tokenizer = _load_tokenizer(self.model_dir, max_length)
-        self._session = _onnx_session(self.onnx_path, threads or _cpu_count())
+        self._sessions: dict[str, Any] = {}  # ONNX Runtime sessions by engine, opened on use
         self._torch: Any = None
-        self._int8_session: Any = None
         self._engine_lock = threading.Lock()
         digest = weights_digest(self.model_dir)
         suffix = "" if self.engine == "fp32" else f":{self.engine}"
@@ -121,7 +121,8 @@ class FastMiniLMEncoder:
 
     @property
     def dim(self) -> int:
-        return int(self._session.get_outputs()[0].shape[-1] or 384)
+        config = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
+        return int(config.get("hidden_size", 384))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode ``texts`` in length-sorted batches; rows keep input order."""
@@ -145,17 +146,19 @@ class FastMiniLMEncoder:
         big = len(texts) > self.small_batch
         if big and self.engine == "bf16":
             return self._encode_bf16(ids, mask)
-        session = self._int8() if big and self.engine == "int8" else self._session
+        session = self._onnx("int8" if big and self.engine == "int8" else "fp32")
         feeds = {"input_ids": ids, "attention_mask": mask}
         return np.asarray(session.run(None, feeds)[0], dtype=np.float32)
 
-    def _int8(self) -> Any:
-        """The int8 ONNX Runtime session, quantized (once per cache) on first use."""
+    def _onnx(self, engine: str) -> Any:
+        """The fp32 or int8 ONNX Runtime session, opened on first use (the int8
+        graph is quantized then, once per cache): a big-batch-only caller never
+        holds the fp32 graph in memory."""
         with self._engine_lock:
-            if self._int8_session is None:
-                path = ensure_int8_model(self.onnx_path)
-                self._int8_session = _onnx_session(path, self.threads or _cpu_count())
-            return self._int8_session
+            if engine not in self._sessions:
+                path = self.onnx_path if engine == "fp32" else ensure_int8_model(self.onnx_path)
+                self._sessions[engine] = _onnx_session(path, self.threads or _cpu_count())
+            return self._sessions[engine]
 
     def _encode_bf16(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         import torch
