@@ -59,3 +59,24 @@ def test_wakes_during_a_round_coalesce_into_one_more_round() -> None:
     finally:
         task.stop()
     assert len(rounds) <= 2
+
+
+def test_a_settling_task_turns_a_burst_of_wakes_into_one_round() -> None:
+    rounds: list[int] = []
+    ran = threading.Event()
+
+    def round_() -> None:
+        rounds.append(1)
+        ran.set()
+
+    task = PeriodicTask(round_, every_s=3600, name="settling", settle_s=0.5)
+    task.start()
+    try:
+        for _ in range(5):  # a burst of writes, each waking the task
+            task.wake()
+        assert not ran.wait(0.2)  # still settling
+        assert ran.wait(10)
+        assert not threading.Event().wait(0.7)  # no second round follows the burst
+    finally:
+        task.stop()
+    assert rounds == [1]

@@ -13,11 +13,18 @@ log = logging.getLogger(__name__)
 class PeriodicTask:
     """Runs ``task`` every ``every_s`` seconds while the server runs, and soon after
     :meth:`wake` (wakes during a round coalesce into one more round); a failure is
-    logged and the next round retries, so serving goes on."""
+    logged and the next round retries, so serving goes on.
 
-    def __init__(self, task: Callable[[], object], *, every_s: float, name: str) -> None:
+    ``settle_s`` delays a woken round by that long, so the wakes of a burst (one per
+    write) coalesce into one bigger round instead of many small ones.
+    """
+
+    def __init__(
+        self, task: Callable[[], object], *, every_s: float, name: str, settle_s: float = 0.0
+    ) -> None:
         self.task = task
         self.every_s = every_s
+        self.settle_s = settle_s
         self.name = name
         self._stop = threading.Event()
         self._due = threading.Event()
@@ -39,6 +46,8 @@ class PeriodicTask:
         while True:
             self._due.wait(self.every_s)
             if self._stop.is_set():
+                return
+            if self.settle_s > 0 and self._due.is_set() and self._stop.wait(self.settle_s):
                 return
             self._due.clear()
             try:

@@ -41,6 +41,9 @@ from uxlift.web import routes as web_routes
 
 # The event-text labeller also runs this often, for texts no write woke it for.
 LABEL_EVERY_S = 60.0
+# A woken labeller waits this long first: a burst of writes becomes one batch big
+# enough for the fast engines, instead of a table scan and a small batch per write.
+LABEL_SETTLE_S = 1.0
 
 API_ROUTERS = (
     system.router,
@@ -115,7 +118,7 @@ def _event_text_labeller(opinions: OpinionService) -> PeriodicTask:
         while opinions.catch_up(keep_going=lambda: not task.stopping) >= CATCH_UP_LIMIT:
             pass  # a longer backlog: go on
 
-    task = PeriodicTask(label, every_s=LABEL_EVERY_S, name="event-texts")
+    task = PeriodicTask(label, every_s=LABEL_EVERY_S, name="event-texts", settle_s=LABEL_SETTLE_S)
     return task
 
 
