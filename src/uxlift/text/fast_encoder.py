@@ -109,6 +109,8 @@ class FastMiniLMEncoder:
         self.onnx_path, self.exported = ensure_onnx_model(self.model_dir, self.cache_dir)
         self._tokenizer = _load_tokenizer(self.model_dir, max_length)
         self._sessions: dict[str, Any] = {}  # ONNX Runtime sessions by engine, opened on use
+        config = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
+        self._dim = int(config.get("hidden_size", 384))
         self._torch: Any = None
         self._engine_lock = threading.Lock()
         digest = weights_digest(self.model_dir)
@@ -121,8 +123,7 @@ class FastMiniLMEncoder:
 
     @property
     def dim(self) -> int:
-        config = json.loads((self.model_dir / "config.json").read_text(encoding="utf-8"))
-        return int(config.get("hidden_size", 384))
+        return self._dim
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Encode ``texts`` in length-sorted batches; rows keep input order."""
@@ -154,6 +155,9 @@ class FastMiniLMEncoder:
         """The fp32 or int8 ONNX Runtime session, opened on first use (the int8
         graph is quantized then, once per cache): a big-batch-only caller never
         holds the fp32 graph in memory."""
+        session = self._sessions.get(engine)
+        if session is not None:  # no lock once open: a loading bf16 engine never blocks it
+            return session
         with self._engine_lock:
             if engine not in self._sessions:
                 path = self.onnx_path if engine == "fp32" else ensure_int8_model(self.onnx_path)
