@@ -139,7 +139,7 @@ class Settings(BaseSettings):
     monitor_precision: str = Field(
         default="fastest",
         pattern="^(auto|fastest|bf16|int8|fp32)$",
-        description="Engine for big batches of English texts to label: 'fastest' is bf16 "
+        description="Engine for big batches of texts to label: 'fastest' is bf16 "
         "where the CPU has it, else int8 (labels of 1-5% of texts may differ from fp32); "
         "'auto' stays within 1e-4 cosine of fp32.",
     )

@@ -35,7 +35,7 @@ class Analysis:
 class LazyEncoders:
     """The two heads' encoders, built on first use, shared by sentiment and topics.
 
-    ``precision`` picks the English big-batch engine (see
+    ``precision`` picks both heads' big-batch engine (see
     :class:`~uxlift.text.fast_encoder.FastMiniLMEncoder`): training keeps the
     default ``"auto"`` (vectors within 1e-4 cosine of fp32); the server's labeller
     takes ``Settings.monitor_precision``.
