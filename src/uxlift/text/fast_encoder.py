@@ -21,6 +21,7 @@ Texts are tokenized by the Rust ``tokenizers`` library and batched by length.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -41,12 +42,15 @@ log = logging.getLogger(__name__)
 PRECISIONS = ("auto", "fastest", "bf16", "int8", "fp32")
 
 
-def _cpu_flags() -> set[str]:
+@functools.cache
+def _cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags, read from ``/proc/cpuinfo`` once per process."""
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
     except OSError:
-        return set()
-    return {flag for line in text.splitlines() if line.startswith("flags") for flag in line.split()}
+        return frozenset()
+    lines = text.splitlines()
+    return frozenset(flag for line in lines if line.startswith("flags") for flag in line.split())
 
 
 def cpu_has_bf16() -> bool:
