@@ -132,3 +132,36 @@ def test_a_variant_can_be_served_by_another_recommender_version(
         ("serving", "recommendations-0001"),
         ("candidate", "recommendations-0002"),
     }
+
+
+def test_recommendation_requests_carry_audience_attributes(
+    live, recommender_demo: DemoStore
+) -> None:
+    services, url, keys = live
+    users = sorted({e["user_id"] for e in recommender_demo.events})[:12]
+    mobile_only = {"traffic": 1.0, "attributes": {"platform": ["ios", "android"]}}
+    definition = {**DEFINITION, "name": "mobile-only", "audience": mobile_only}
+    with httpx.Client(base_url=url, timeout=60) as http:
+        exp = http.post("/v1/experiments", json=definition, headers=auth(keys["admin"])).json()
+        http.post(f"/v1/experiments/{exp['id']}/start", headers=auth(keys["admin"]))
+        path = "/v1/users/{}/recommendations"
+        web, mobile = users[:6], users[6:]
+        for user in web:
+            data = http.get(path.format(user), params={"attributes": "platform:web"},
+                            headers=auth(keys["read"])).json()  # fmt: skip
+            assert "experiments" not in data
+        for user in mobile[:3]:
+            data = http.get(path.format(user), params={"attributes": "platform:ios, app:2.1"},
+                            headers=auth(keys["read"])).json()  # fmt: skip
+            assert [p["experiment"] for p in data["experiments"]] == [exp["id"]]
+        for user in mobile[3:]:
+            body = {"user_id": user, "attributes": {"platform": "android"}}
+            data = http.post("/v1/recommendations", json=body, headers=auth(keys["read"])).json()
+            assert [p["experiment"] for p in data["experiments"]] == [exp["id"]]
+        bad = http.get(path.format(users[0]), params={"attributes": "platform"},
+                       headers=auth(keys["read"]))  # fmt: skip
+        assert bad.status_code == 422
+        assert bad.json()["error"]["details"][0]["field"] == "attributes"
+        services.exposures.flush()
+        results = http.get(f"/v1/experiments/{exp['id']}/results", headers=auth(keys["read"]))
+        assert sum(v["users"] for v in results.json()["variants"]) == len(mobile)

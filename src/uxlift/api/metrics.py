@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import time
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 access_log = logging.getLogger("uxlift.access")
+_CONVERTOR = re.compile(r"\{(\w+):\w+\}")
+
+
+@functools.cache
+def readable_template(path: str) -> str:
+    """A route template as users wrote it: ``/v1/users/{user_id:path}`` reads as
+    ``/v1/users/{user_id}`` in metrics and logs."""
+    return _CONVERTOR.sub(r"{\1}", path)
 
 
 class ApiMetrics:
@@ -58,7 +68,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, capture)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
+            template = readable_template(getattr(route, "path", None) or "<unmatched>")
             method = scope.get("method", "GET")
             elapsed = time.perf_counter() - start
             self.metrics.latency.labels(method, template).observe(elapsed)

@@ -12,6 +12,7 @@ import logging
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,6 +125,13 @@ def follow_demo_opinions(services: Services, echo: Echo) -> None:
          f"({relabelled} texts labelled), {len(alerts)} alert(s)")  # fmt: skip
 
 
+def most_active_user(store: DemoStore) -> str:
+    """The shopper with the most events (the first such in id order): a user id to
+    try the API and CLI with."""
+    counts = Counter(e["user_id"] for e in store.events)
+    return min(counts, key=lambda user: (-counts[user], user))
+
+
 def run_demo(
     settings: Settings,
     *,
@@ -165,6 +173,7 @@ def run_demo(
             if serve:
                 echo(f"uxlift demo is up: {url}/dashboard  (API docs: {url}/docs)")
                 echo(f"admin API key: {admin.secret}")
+                echo(f"a demo shopper to try: {most_active_user(store)}")
                 echo("press Ctrl-C to stop")
                 _wait_until_interrupted(stop)
     finally:

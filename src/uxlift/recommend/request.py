@@ -28,6 +28,9 @@ class Request:
     log_exposure: bool = True
     strategy: str = "model"  # or "popularity": most active items this week, not personal
     model_version: str | None = None  # a registry version instead of the serving one
+    # the caller's audience attributes (e.g. platform), matched against experiments'
+    # audience filters; sorted (key, value) pairs
+    attributes: tuple[tuple[str, str], ...] = ()
 
     def check(self) -> None:
         problems = []
@@ -54,7 +57,28 @@ class Request:
                         "reason": "field item_id|category|brand, factor in (0, 100]",
                     }
                 )
+        if any(not key or len(key) > 64 or len(value) > 256 for key, value in self.attributes):
+            problems.append(
+                {"field": "attributes", "reason": "keys of 1-64 characters, values up to 256"}
+            )
         if self.strategy not in STRATEGIES:
             problems.append({"field": "strategy", "reason": f"one of {list(STRATEGIES)}"})
         if problems:
             raise InvalidInput("invalid recommendation request", details=problems)
+
+
+def parse_attributes(text: str) -> tuple[tuple[str, str], ...]:
+    """``"platform:ios,country:DE"`` as sorted (key, value) pairs; a piece without a
+    ``key:value`` shape is an :class:`InvalidInput` naming ``attributes``."""
+    pairs: dict[str, str] = {}
+    for piece in (p.strip() for p in text.split(",")):
+        if not piece:
+            continue
+        key, colon, value = piece.partition(":")
+        if not colon or not key.strip():
+            raise InvalidInput(
+                "invalid recommendation request",
+                details=[{"field": "attributes", "reason": f"{piece!r} is not key:value"}],
+            )
+        pairs[key.strip()] = value.strip()
+    return tuple(sorted(pairs.items()))

@@ -219,7 +219,9 @@ class RecommendationService:
     ) -> tuple[Request, list[dict[str, str]]]:
         """The request as the user's experiment variants configure it (exposed at
         ``moment``, when the list is shown)."""
-        config, taking_part = self.experiments.configure(user_id, "recommend.", at=moment)
+        config, taking_part = self.experiments.configure(
+            user_id, "recommend.", dict(request.attributes), at=moment
+        )
         if not config:
             return request, taking_part
         return (

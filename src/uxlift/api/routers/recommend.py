@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
-from uxlift.recommend.request import MAX_N
+from uxlift.recommend.request import MAX_N, parse_attributes
 from uxlift.recommend.request import Request as RecommendationRequest
 
 router = APIRouter(prefix="/v1", tags=["recommend"])
@@ -38,6 +38,7 @@ class RecommendBody(BaseModel):
     diversity: float = Field(default=0.0, ge=0, le=1)
     explain: bool = False
     boosts: list[Boost] = Field(default_factory=list, max_length=50)
+    attributes: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=20)
 
 
 def _json(result: dict) -> Response:
@@ -50,7 +51,9 @@ def _json(result: dict) -> Response:
     description=(
         "Ranked for this user now: the event just sent counts. `exclude` lists event types "
         "whose items are left out (default: purchase). Page through one list with `page` "
-        "and the `list_id` of page 1. Every item shown is logged as an `exposure` event."
+        "and the `list_id` of page 1. Every item shown is logged as an `exposure` event. "
+        "`attributes` (e.g. `platform:ios,country:DE`) are matched against the audience "
+        "filters of running experiments."
     ),
     dependencies=[Depends(require("read"))],
     response_class=Response,
@@ -70,10 +73,13 @@ async def user_recommendations(
     log_exposure: Annotated[
         bool, Query(description="false for previews that no user sees (no exposure events)")
     ] = True,
+    attributes: Annotated[
+        str, Query(max_length=2_000, description="audience attributes: key:value,key:value")
+    ] = "",
 ) -> Response:
     services = request.app.state.services
     wanted = RecommendationRequest(
-        log_exposure=log_exposure,
+        log_exposure=log_exposure, attributes=parse_attributes(attributes),
         n=n, page=page, list_id=list_id, category=category, price_min=price_min,
         price_max=price_max, exclude=tuple(k for k in exclude.split(",") if k),
         diversity=diversity, explain=explain,
@@ -89,7 +95,8 @@ async def user_recommendations(
         'Body: {"user_id": ..., "item_id": (the item being looked at), "query": '
         '"something like ...", "n", "page", "list_id", "category", "price_min", "price_max", '
         '"exclude": [...], "diversity": 0-1, "explain", "boosts": [{"field": "category", '
-        '"value": "Shoes", "factor": 1.5}]}.'
+        '"value": "Shoes", "factor": 1.5}], "attributes": {"platform": "ios"} (matched '
+        "against the audience filters of running experiments)}."
     ),
     dependencies=[Depends(require("read"))],
     response_class=Response,
@@ -102,6 +109,7 @@ async def contextual_recommendations(request: Request) -> Response:
         price_min=body.price_min, price_max=body.price_max, exclude=tuple(body.exclude),
         diversity=body.diversity, explain=body.explain,
         boosts=tuple((b.field, b.value, b.factor) for b in body.boosts),
+        attributes=tuple(sorted((k, str(v)) for k, v in body.attributes.items())),
     )  # fmt: skip
     query = None
     if body.query is not None:
