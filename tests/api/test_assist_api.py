@@ -219,3 +219,18 @@ def test_erasing_a_user_removes_their_conversations(
         rows = cur.execute(f"SELECT count(*) FROM {table} WHERE conversation_id = ?",
                            [conversation]).fetchone()  # fmt: skip
         assert rows[0] == 0, table
+
+
+def test_a_conversation_keeps_the_audience_attributes_it_started_with(
+    assist_http: httpx.Client, assist_keys: dict[str, str], assistant_services: Services
+) -> None:
+    key = assist_keys["assist"]
+    body = {"user_id": "phone-user", "attributes": {"platform": "ios", "build": 212}}
+    started = assist_http.post("/v1/assist/conversations", json=body, headers=auth(key))
+    assert started.status_code == 201, started.text
+    conversation = assistant_services.conversations._conversation(started.json()["id"])
+    assert conversation["state"]["attributes"] == {"build": "212", "platform": "ios"}
+    nested = {"attributes": {"platform": {"os": "ios"}}}
+    refused = assist_http.post("/v1/assist/conversations", json=nested, headers=auth(key))
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"][0]["field"].startswith("attributes")

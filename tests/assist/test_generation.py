@@ -18,6 +18,7 @@ from uxlift.assist.generation import (
     ground,
 )
 from uxlift.assist.policy import ConversationState
+from uxlift.errors import InvalidInput
 from uxlift.services import Services
 
 PASSAGES = [
@@ -148,3 +149,46 @@ def test_an_experiment_turns_generation_on_for_one_variant_only(
         variant = experiments.assign(created.experiment_id, f"asker-{i}")["variant"]
         seen.add((variant, reply["text"] == _Stub.answer))
     assert seen == {("extractive", False), ("generated", True)}
+
+
+QUESTION = "how long does standard delivery take?"
+
+
+def test_conversation_attributes_select_an_experiments_audience(
+    assistant_services: Services, llm_server: str
+) -> None:
+    services = assistant_services
+    services.assistant.generator = OpenAICompatibleGenerator(llm_server, "m", None, timeout_s=5)
+    experiments = services.experiments
+    created = experiments.create(
+        {
+            "name": "generation-on-mobile",
+            "variants": [
+                {"name": "extractive", "config": {"assist.generation": False}},
+                {"name": "generated", "config": {"assist.generation": True}},
+            ],
+            "primary_metric": "csat",
+            "audience": {"traffic": 1.0, "attributes": {"platform": ["ios"]}},
+        }
+    )
+    experiments.start(created.experiment_id)
+    seen: set[tuple[str, bool]] = set()
+    for i in range(12):
+        conversation = services.conversations.start(f"phone-{i}", attributes={"platform": "ios"})
+        reply = services.conversations.send(
+            conversation["id"], "how long does standard delivery take?"
+        )
+        variant = experiments.assign(
+            created.experiment_id, f"phone-{i}", attributes={"platform": "ios"}
+        )
+        seen.add((variant["variant"], reply["text"] == _Stub.answer))
+    assert seen == {("extractive", False), ("generated", True)}
+    for i in range(4):  # outside the audience: the assistant's default (the generator) answers
+        conversation = services.conversations.start(f"desk-{i}", attributes={"platform": "web"})
+        reply = services.conversations.send(
+            conversation["id"], "how long does standard delivery take?"
+        )
+        assert reply["text"] == _Stub.answer
+    with pytest.raises(InvalidInput) as caught:
+        services.conversations.start("x", attributes={"": "ios"})
+    assert caught.value.details[0]["field"] == "attributes"

@@ -170,12 +170,7 @@ class Assistant:
         with a generator configured (an experiment's variant); None uses it if any."""
         language = detect_language(text)
         language = language if language in ("en", "zh") else state.language
-        state = ConversationState(
-            language=language,
-            out_of_scope_turns=state.out_of_scope_turns,
-            options=state.options,
-            handed_off=state.handed_off,
-        )
+        state = replace(state, language=language)
         retriever, entries = self._index()
         understanding = self.understand(text)
         retrieval: Retrieval = retriever.search(text, k=self.policy.max_options + 2)

@@ -75,7 +75,14 @@ class ConversationService:
         return datetime.fromtimestamp(self.clock(), UTC).replace(tzinfo=None)
 
     # ------------------------------------------------------------ lifecycle
-    def start(self, user_id: str | None = None, language: str | None = None) -> dict[str, Any]:
+    def start(
+        self,
+        user_id: str | None = None,
+        language: str | None = None,
+        attributes: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A new conversation. ``attributes`` (e.g. ``{"platform": "ios"}``) are matched
+        against the audience filters of experiments on the assistant."""
         if user_id is not None and (not isinstance(user_id, str) or not user_id.strip()):
             raise InvalidInput(
                 "user_id must be a non-empty string",
@@ -88,7 +95,9 @@ class ConversationService:
             )
         conversation_id = _new_id("conv")
         user_key = self.pseudonymizer.user_key(user_id or f"anonymous:{conversation_id}")
-        state = ConversationState(language=language or "en")
+        state = ConversationState(
+            language=language or "en", attributes=_audience_attributes(attributes)
+        )
         with self.store.transaction() as cur:
             rows.insert_conversation(
                 cur, conversation_id, user_key, language, state.to_dict(), self._now()
@@ -138,7 +147,9 @@ class ConversationService:
         started = time.perf_counter()
         generate = None
         if self.experiments is not None:  # an experiment may turn generation on or off
-            config, _ = self.experiments.configure_key(conversation["user_key"], "assist.")
+            config, _ = self.experiments.configure_key(
+                conversation["user_key"], "assist.", dict(state.attributes)
+            )
             generate = config.get("generation")
         reply = self.assistant.reply(text, state, conversation["user_key"], generate=generate)
         latency_ms = (time.perf_counter() - started) * 1000
@@ -298,7 +309,7 @@ class ConversationService:
             })  # fmt: skip
             rows.answer_ticket(cur, ticket_id, redacted, agent, now)
             state = ConversationState.from_dict(conversation["state"])
-            calm = ConversationState(language=state.language)
+            calm = ConversationState(language=state.language, attributes=state.attributes)
             rows.update_conversation(
                 cur, conversation["id"], state=calm.to_dict(), status="open",
                 language=conversation["language"], at=now,
@@ -420,3 +431,25 @@ def _public_ticket(ticket: dict[str, Any]) -> dict[str, Any]:
         "created_at": ticket["created_at"].isoformat() + "Z",
         "updated_at": ticket["updated_at"].isoformat() + "Z",
     }
+
+
+def _audience_attributes(attributes: Any) -> tuple[tuple[str, str], ...]:
+    """Checked audience attributes as sorted (key, value) pairs: up to 20, keys of
+    1-64 characters, scalar values of up to 256."""
+    if attributes is None:
+        return ()
+    ok = isinstance(attributes, dict) and len(attributes) <= 20
+    pairs = []
+    for key, value in attributes.items() if ok else ():
+        text = str(value) if isinstance(value, str | int | float | bool) else None
+        if not isinstance(key, str) or not 1 <= len(key) <= 64 or text is None or len(text) > 256:
+            ok = False
+            break
+        pairs.append((key, text))
+    if not ok:
+        raise InvalidInput(
+            "attributes must map up to 20 names to short values",
+            details=[{"field": "attributes", "reason": "up to 20 keys of 1-64 characters, "
+                      "values strings or numbers of up to 256 characters"}],
+        )  # fmt: skip
+    return tuple(sorted(pairs))

@@ -79,6 +79,9 @@ class ConversationState:
     out_of_scope_turns: int = 0
     options: tuple[str, ...] = ()
     handed_off: bool = False
+    # audience attributes sent when the conversation started (sorted pairs), matched
+    # against running experiments' audience filters
+    attributes: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +89,7 @@ class ConversationState:
             "out_of_scope_turns": self.out_of_scope_turns,
             "options": list(self.options),
             "handed_off": self.handed_off,
+            "attributes": dict(self.attributes),
         }
 
     @classmethod
@@ -95,6 +99,7 @@ class ConversationState:
             out_of_scope_turns=int(raw.get("out_of_scope_turns") or 0),
             options=tuple(raw.get("options") or ()),
             handed_off=bool(raw.get("handed_off")),
+            attributes=tuple(sorted((raw.get("attributes") or {}).items())),
         )
 
 

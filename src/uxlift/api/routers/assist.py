@@ -28,6 +28,7 @@ class NewConversation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user_id: str | None = Field(default=None, min_length=1, max_length=256)
     language: str | None = Field(default=None, pattern="^(en|zh)$")
+    attributes: dict[str, str | int | float | bool] | None = Field(default=None, max_length=20)
 
 
 class NewMessage(BaseModel):
@@ -106,6 +107,7 @@ async def start_conversation(request: Request) -> dict[str, Any]:
         conversations.start,
         body.user_id if body else None,
         body.language if body else None,
+        body.attributes if body else None,
     )
 
 
