@@ -122,13 +122,14 @@ def test_the_local_smollm2_writes_a_cited_answer(assistant_services: Services) -
     assert "3-5" in reply.text
 
 
-def test_an_experiment_turns_generation_on_for_one_variant_only(
-    assistant_services: Services, llm_server: str
-) -> None:
-    services = assistant_services
+QUESTION = "how long does standard delivery take?"
+
+
+def _generation_experiment(services: Services, llm_server: str, **extra: object) -> str:
+    """A running experiment with generation off in its control and on in its other
+    variant, the assistant's generator a stub server; returns its id."""
     services.assistant.generator = OpenAICompatibleGenerator(llm_server, "m", None, timeout_s=5)
-    experiments = services.experiments
-    created = experiments.create(
+    created = services.experiments.create(
         {
             "name": "generation",
             "variants": [
@@ -136,51 +137,41 @@ def test_an_experiment_turns_generation_on_for_one_variant_only(
                 {"name": "generated", "config": {"assist.generation": True}},
             ],
             "primary_metric": "csat",
-            "guardrail_metrics": ["handoff_rate"],
+            **extra,
         }
     )
-    experiments.start(created.experiment_id)
+    services.experiments.start(created.experiment_id)
+    return created.experiment_id
+
+
+def test_an_experiment_turns_generation_on_for_one_variant_only(
+    assistant_services: Services, llm_server: str
+) -> None:
+    services = assistant_services
+    experiment_id = _generation_experiment(services, llm_server, guardrail_metrics=["handoff_rate"])
     seen: set[tuple[str, bool]] = set()
     for i in range(12):
         conversation = services.conversations.start(f"asker-{i}")
-        reply = services.conversations.send(
-            conversation["id"], "how long does standard delivery take?"
-        )
-        variant = experiments.assign(created.experiment_id, f"asker-{i}")["variant"]
+        reply = services.conversations.send(conversation["id"], QUESTION)
+        variant = services.experiments.assign(experiment_id, f"asker-{i}")["variant"]
         seen.add((variant, reply["text"] == _Stub.answer))
     assert seen == {("extractive", False), ("generated", True)}
-
-
-QUESTION = "how long does standard delivery take?"
 
 
 def test_conversation_attributes_select_an_experiments_audience(
     assistant_services: Services, llm_server: str
 ) -> None:
     services = assistant_services
-    services.assistant.generator = OpenAICompatibleGenerator(llm_server, "m", None, timeout_s=5)
+    audience = {"traffic": 1.0, "attributes": {"platform": ["ios"]}}
+    experiment_id = _generation_experiment(services, llm_server, audience=audience)
     experiments = services.experiments
-    created = experiments.create(
-        {
-            "name": "generation-on-mobile",
-            "variants": [
-                {"name": "extractive", "config": {"assist.generation": False}},
-                {"name": "generated", "config": {"assist.generation": True}},
-            ],
-            "primary_metric": "csat",
-            "audience": {"traffic": 1.0, "attributes": {"platform": ["ios"]}},
-        }
-    )
-    experiments.start(created.experiment_id)
     seen: set[tuple[str, bool]] = set()
     for i in range(12):
         conversation = services.conversations.start(f"phone-{i}", attributes={"platform": "ios"})
         reply = services.conversations.send(
             conversation["id"], "how long does standard delivery take?"
         )
-        variant = experiments.assign(
-            created.experiment_id, f"phone-{i}", attributes={"platform": "ios"}
-        )
+        variant = experiments.assign(experiment_id, f"phone-{i}", attributes={"platform": "ios"})
         seen.add((variant["variant"], reply["text"] == _Stub.answer))
     assert seen == {("extractive", False), ("generated", True)}
     for i in range(4):  # outside the audience: the assistant's default (the generator) answers
