@@ -27,6 +27,7 @@ from uxlift.assist.kb_service import KnowledgeBaseService
 from uxlift.assist.policy import HANDOFF, ConversationState
 from uxlift.errors import Conflict, InvalidInput, NotFound
 from uxlift.events.ingest import EventIngestor
+from uxlift.experiments.definition import audience_attributes
 from uxlift.privacy.pseudonymize import Pseudonymizer
 from uxlift.privacy.redact import Redactor
 from uxlift.store import Store
@@ -96,7 +97,7 @@ class ConversationService:
         conversation_id = _new_id("conv")
         user_key = self.pseudonymizer.user_key(user_id or f"anonymous:{conversation_id}")
         state = ConversationState(
-            language=language or "en", attributes=_audience_attributes(attributes)
+            language=language or "en", attributes=audience_attributes(attributes)
         )
         with self.store.transaction() as cur:
             rows.insert_conversation(
@@ -431,25 +432,3 @@ def _public_ticket(ticket: dict[str, Any]) -> dict[str, Any]:
         "created_at": ticket["created_at"].isoformat() + "Z",
         "updated_at": ticket["updated_at"].isoformat() + "Z",
     }
-
-
-def _audience_attributes(attributes: Any) -> tuple[tuple[str, str], ...]:
-    """Checked audience attributes as sorted (key, value) pairs: up to 20, keys of
-    1-64 characters, scalar values of up to 256."""
-    if attributes is None:
-        return ()
-    ok = isinstance(attributes, dict) and len(attributes) <= 20
-    pairs = []
-    for key, value in attributes.items() if ok else ():
-        text = str(value) if isinstance(value, str | int | float | bool) else None
-        if not isinstance(key, str) or not 1 <= len(key) <= 64 or text is None or len(text) > 256:
-            ok = False
-            break
-        pairs.append((key, text))
-    if not ok:
-        raise InvalidInput(
-            "attributes must map up to 20 names to short values",
-            details=[{"field": "attributes", "reason": "up to 20 keys of 1-64 characters, "
-                      "values strings or numbers of up to 256 characters"}],
-        )  # fmt: skip
-    return tuple(sorted(pairs))

@@ -53,6 +53,33 @@ class Variant:
         return {"name": self.name, "weight": self.weight, "config": dict(self.config)}
 
 
+MAX_ATTRIBUTES = 20
+
+
+def audience_attributes(raw: Any) -> tuple[tuple[str, str], ...]:
+    """A caller's audience attributes (``{"platform": "ios"}``) as sorted (name,
+    text) pairs, the form :meth:`Audience.admits` compares; up to 20 names of 1-64
+    characters with string or number values of up to 256, else an
+    :class:`InvalidInput` naming ``attributes``."""
+    if raw is None:
+        return ()
+    ok = isinstance(raw, dict) and len(raw) <= MAX_ATTRIBUTES
+    pairs = []
+    for key, value in raw.items() if ok else ():
+        text = str(value) if isinstance(value, str | int | float | bool) else None
+        if not isinstance(key, str) or not 1 <= len(key) <= 64 or text is None or len(text) > 256:
+            ok = False
+            break
+        pairs.append((key, text))
+    if not ok:
+        raise InvalidInput(
+            "invalid audience attributes",
+            details=[{"field": "attributes", "reason": f"up to {MAX_ATTRIBUTES} names of "
+                      "1-64 characters, values strings or numbers of up to 256 characters"}],
+        )  # fmt: skip
+    return tuple(sorted(pairs))
+
+
 @dataclass(frozen=True)
 class Audience:
     traffic: float = 1.0

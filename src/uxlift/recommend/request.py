@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from uxlift.errors import InvalidInput
+from uxlift.experiments.definition import audience_attributes
 from uxlift.predict.event_log import KIND
 
 MAX_N = 100
@@ -57,10 +58,10 @@ class Request:
                         "reason": "field item_id|category|brand, factor in (0, 100]",
                     }
                 )
-        if any(not key or len(key) > 64 or len(value) > 256 for key, value in self.attributes):
-            problems.append(
-                {"field": "attributes", "reason": "keys of 1-64 characters, values up to 256"}
-            )
+        try:
+            audience_attributes(dict(self.attributes))
+        except InvalidInput as error:
+            problems.extend(error.details)
         if self.strategy not in STRATEGIES:
             problems.append({"field": "strategy", "reason": f"one of {list(STRATEGIES)}"})
         if problems:
@@ -81,4 +82,4 @@ def parse_attributes(text: str) -> tuple[tuple[str, str], ...]:
                 details=[{"field": "attributes", "reason": f"{piece!r} is not key:value"}],
             )
         pairs[key.strip()] = value.strip()
-    return tuple(sorted(pairs.items()))
+    return audience_attributes(pairs)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.experiments.definition import audience_attributes
 from uxlift.recommend.request import MAX_N, parse_attributes
 from uxlift.recommend.request import Request as RecommendationRequest
 
@@ -109,7 +110,7 @@ async def contextual_recommendations(request: Request) -> Response:
         price_min=body.price_min, price_max=body.price_max, exclude=tuple(body.exclude),
         diversity=body.diversity, explain=body.explain,
         boosts=tuple((b.field, b.value, b.factor) for b in body.boosts),
-        attributes=tuple(sorted((k, str(v)) for k, v in body.attributes.items())),
+        attributes=audience_attributes(body.attributes),
     )  # fmt: skip
     query = None
     if body.query is not None:
