@@ -103,3 +103,12 @@ def test_user_ids_with_slashes_can_be_exported_and_erased(
         )
         assert len(client.export_user("tenant/42")["tables"]["events"]) == 1
         assert client.erase_user("tenant/42").deleted["events"] == 1
+
+
+def test_a_delete_on_a_route_below_a_user_is_a_wrong_method_not_an_erasure(
+    http: httpx.Client, keys: dict[str, str]
+) -> None:
+    for route in ("export", "recommendations"):
+        answer = http.delete(f"/v1/users/frank/{route}", headers=auth(keys["admin"]))
+        assert answer.status_code == 405 and answer.headers["allow"] == "GET"
+        assert answer.json()["error"]["code"] == "method_not_allowed"

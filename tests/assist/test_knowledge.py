@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from uxlift.assist.documents import chunk_document
-from uxlift.assist.knowledge import EntryProblems, KbEntry, entry_from_dict
+from uxlift.assist.knowledge import MAX_POSITION, EntryProblems, KbEntry, entry_from_dict
 
 
 def test_a_faq_entry_keeps_its_questions_and_gets_a_stable_id() -> None:
@@ -44,3 +44,12 @@ def test_chinese_paragraphs_split_at_sentence_ends_without_spaces() -> None:
     assert all(len(p.text) <= 60 for p in passages)
     assert " " not in "".join(p.text for p in passages)
     assert "".join(p.text for p in passages) == text
+
+
+def test_positions_and_ids_stay_in_range() -> None:
+    base = {"kind": "passage", "answer": "Returns take 30 days.", "document": "guide.md"}
+    assert isinstance(entry_from_dict({**base, "position": MAX_POSITION}), KbEntry)
+    for bad in ({"position": MAX_POSITION + 1}, {"position": -1}, {"id": "kb/1"}):
+        result = entry_from_dict({**base, **bad})
+        assert isinstance(result, EntryProblems)
+        assert {p["field"] for p in result.problems} == set(bad)

@@ -14,6 +14,7 @@ from uxlift.api.docs import mount_docs
 from uxlift.api.errors import install_error_handlers
 from uxlift.api.limits import BodyLimitMiddleware
 from uxlift.api.metrics import ApiMetrics, MetricsMiddleware
+from uxlift.api.openapi import install_openapi
 from uxlift.api.ratelimit import RateLimiter
 from uxlift.api.routers import (
     assist,
@@ -147,6 +148,7 @@ def create_app(services: Services) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router)
     mount_docs(app)
+    install_openapi(app)
     web_routes.mount(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees 413s

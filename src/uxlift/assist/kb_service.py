@@ -119,7 +119,7 @@ class KnowledgeBaseService:
 
     def replace(self, entry_id: str, raw: Any) -> KbEntry:
         """Overwrite one entry (PUT): its id stays whatever the body says."""
-        if not ID_PATTERN.match(entry_id):
+        if not ID_PATTERN.fullmatch(entry_id):
             raise InvalidInput(
                 "entry id is not valid",
                 details=[{"field": "id", "reason": "use letters, digits, '_', '.', ':', '-'"}],

@@ -24,6 +24,7 @@ KINDS = ("faq", "passage")
 LANGUAGES = ("en", "zh")
 MAX_QUESTIONS = 50
 MAX_TEXT_CHARS = 8000
+MAX_POSITION = 1_000_000  # a passage's place in its document
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
 INTENT_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
@@ -140,7 +141,7 @@ def entry_from_dict(raw: Any, *, default_language: str | None = None) -> KbEntry
     elif len(answer) > MAX_TEXT_CHARS:
         problems.add("answer", f"longer than {MAX_TEXT_CHARS} characters")
     intent = _optional_text(raw.get("intent"), "intent", problems)
-    if intent is not None and not INTENT_PATTERN.match(intent):
+    if intent is not None and not INTENT_PATTERN.fullmatch(intent):
         problems.add("intent", "use letters, digits, '_', '.' or '-' (at most 64)")
     tags = _text_list(raw.get("tags"), "tags", problems)
     language = _optional_text(raw.get("language"), "language", problems)
@@ -150,11 +151,15 @@ def entry_from_dict(raw: Any, *, default_language: str | None = None) -> KbEntry
     if language not in LANGUAGES:
         problems.add("language", f"must be one of {list(LANGUAGES)}")
     entry_id = _optional_text(raw.get("id"), "id", problems)
-    if entry_id is not None and not ID_PATTERN.match(entry_id):
+    if entry_id is not None and not ID_PATTERN.fullmatch(entry_id):
         problems.add("id", "use 1-128 letters, digits, '_', '.', ':' or '-'")
     position = raw.get("position", 0)
-    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-        problems.add("position", "must be a non-negative integer")
+    if (
+        not isinstance(position, int)
+        or isinstance(position, bool)
+        or not 0 <= position <= MAX_POSITION
+    ):
+        problems.add("position", f"must be an integer from 0 to {MAX_POSITION}")
         position = 0
     if problems.problems:
         return problems

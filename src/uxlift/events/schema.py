@@ -60,6 +60,8 @@ def parse_timestamp(value: Any) -> datetime:
             raise ValueError("must be a finite number of epoch seconds")
         if value > 1e11:
             raise ValueError("epoch seconds expected; this looks like milliseconds")
+        if value < 0:
+            raise ValueError("is before 2000-01-01")
         moment = datetime.fromtimestamp(value, tz=UTC)
     elif isinstance(value, str):
         text = value.strip()
@@ -75,7 +77,10 @@ def parse_timestamp(value: Any) -> datetime:
             raise ValueError("RFC 3339 timestamps need a UTC offset (e.g. 'Z' or '+08:00')")
     else:
         raise ValueError("must be RFC 3339 text or epoch seconds")
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 falls before year 1
+        raise ValueError("is before 2000-01-01" if moment.year < 2000 else "is too late") from None
     if moment < EARLIEST_TIMESTAMP:
         raise ValueError("is before 2000-01-01")
     return moment
@@ -99,7 +104,7 @@ class EventIn(BaseModel):
     @field_validator("type")
     @classmethod
     def _known_type(cls, value: str) -> str:
-        if value in CORE_EVENT_TYPES or CUSTOM_TYPE_PATTERN.match(value):
+        if value in CORE_EVENT_TYPES or CUSTOM_TYPE_PATTERN.fullmatch(value):
             return value
         raise ValueError(
             f"unknown event type {value!r}; "

@@ -167,13 +167,13 @@ def parse_definition(raw: Any) -> dict[str, Any]:
         )
     problems: list[dict[str, str]] = []
     name = raw.get("name")
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         problems.append({"field": "name", "reason": "1-80 letters, digits, space, _ . -"})
     description = raw.get("description", "")
     if not isinstance(description, str) or len(description) > 2000:
         problems.append({"field": "description", "reason": "text up to 2000 characters"})
     kind = raw.get("kind", "ab")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         problems.append({"field": "kind", "reason": f"one of {list(KINDS)}"})
     variants = _variants(raw.get("variants"), problems)
     metrics = _metrics(raw, problems)
@@ -214,7 +214,7 @@ def _variants(raw: Any, problems: list[dict[str, str]]) -> list[Variant]:
             problems.append({"field": where, "reason": "not an object"})
             continue
         name = entry.get("name")
-        if not isinstance(name, str) or not VARIANT_PATTERN.match(name):
+        if not isinstance(name, str) or not VARIANT_PATTERN.fullmatch(name):
             problems.append({"field": f"{where}.name", "reason": "1-40 letters, digits, _ . -"})
             continue
         weight = entry.get("weight", 1.0)
@@ -258,7 +258,7 @@ def _config_problems(config: dict[str, Any], where: str) -> list[dict[str, str]]
 
 def _metrics(raw: dict[str, Any], problems: list[dict[str, str]]) -> list[str]:
     primary = raw.get("primary_metric")
-    if primary not in METRICS:
+    if not isinstance(primary, str) or primary not in METRICS:
         problems.append({"field": "primary_metric", "reason": f"one of {sorted(METRICS)}"})
         primary = None
     guardrails = raw.get("guardrail_metrics", [])
@@ -267,7 +267,7 @@ def _metrics(raw: dict[str, Any], problems: list[dict[str, str]]) -> list[str]:
         guardrails = []
     kept = []
     for i, name in enumerate(guardrails):
-        if name not in METRICS:
+        if not isinstance(name, str) or name not in METRICS:
             problems.append(
                 {"field": f"guardrail_metrics[{i}]", "reason": f"one of {sorted(METRICS)}"}
             )

@@ -16,7 +16,7 @@ LANGUAGE_CODES = ("en", "zh", "ja", "ko", "other")
 
 def _name(value: str, field: str) -> str:
     text = value.strip()
-    if not NAME_PATTERN.match(text):
+    if not NAME_PATTERN.fullmatch(text):
         raise ValueError(
             f"{field}: 1-64 letters, digits, spaces or . : / - _ (starting with a letter or digit)"
         )

@@ -9,6 +9,7 @@ from uxlift.experiments.definition import audience_attributes
 from uxlift.predict.event_log import KIND
 
 MAX_N = 100
+MAX_PAGE = 100_000
 STRATEGIES = ("model", "popularity")
 
 
@@ -37,8 +38,8 @@ class Request:
         problems = []
         if not 1 <= self.n <= MAX_N:
             problems.append({"field": "n", "reason": f"1 to {MAX_N}"})
-        if self.page < 1:
-            problems.append({"field": "page", "reason": "1 or more"})
+        if not 1 <= self.page <= MAX_PAGE:
+            problems.append({"field": "page", "reason": f"1 to {MAX_PAGE}"})
         if not 0.0 <= self.diversity <= 1.0:
             problems.append({"field": "diversity", "reason": "between 0 and 1"})
         unknown = [k for k in self.exclude if k not in KIND]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.api.openapi import json_body
 from uxlift.text.language import HAN
 
 router = APIRouter(prefix="/v1/assist", tags=["assistant"])
@@ -96,6 +97,7 @@ def streamed(reply: dict[str, Any]) -> StreamingResponse:
 
 @router.post(
     "/conversations",
+    openapi_extra=json_body(NewConversation, required=False),
     status_code=201,
     summary="Start a conversation",
     dependencies=[Depends(require("assist"))],
@@ -122,6 +124,7 @@ def get_conversation(request: Request, conversation_id: str) -> dict[str, Any]:
 
 @router.post(
     "/conversations/{conversation_id}/messages",
+    openapi_extra=json_body(NewMessage),
     summary="Send a message; get the answer, a clarifying question or a hand-off",
     description=(
         "Returns action (answer | clarify | handoff), text, intent, confidence, sources and "
@@ -143,6 +146,7 @@ async def post_message(request: Request, conversation_id: str) -> Any:
 
 @router.post(
     "/conversations/{conversation_id}/feedback",
+    openapi_extra=json_body(Feedback),
     summary="Helpful or not, and/or CSAT 1-5",
     dependencies=[Depends(require("assist"))],
 )
@@ -176,6 +180,7 @@ def get_handoff(request: Request, ticket_id: str) -> dict[str, Any]:
 
 @router.post(
     "/handoffs/{ticket_id}/reply",
+    openapi_extra=json_body(AgentReply),
     summary="Answer a ticket; optionally save the answer into the knowledge base",
     dependencies=[Depends(require("agent"))],
 )

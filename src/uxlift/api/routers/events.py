@@ -10,7 +10,9 @@ from pydantic import BaseModel
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_batch
+from uxlift.api.openapi import batch_body
 from uxlift.errors import InvalidInput
+from uxlift.events.schema import EventIn
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -32,6 +34,7 @@ class IngestOut(BaseModel):
 
 @router.post(
     "/events",
+    openapi_extra=batch_body(EventIn, "events"),
     response_model=IngestOut,
     summary="Send a batch of events",
     description=(

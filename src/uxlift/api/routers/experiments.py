@@ -8,7 +8,7 @@ deletes experiments and re-allocates bandits.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_json, read_model
+from uxlift.api.documented_bodies import ExperimentBody
+from uxlift.api.openapi import json_body
 
 router = APIRouter(prefix="/v1", tags=["experiments"])
 
@@ -28,13 +30,16 @@ class AssignBody(BaseModel):
 
 
 @router.get("/experiments", summary="List experiments", dependencies=[Depends(require("read"))])
-async def list_experiments(request: Request, status: str | None = None) -> dict[str, Any]:
+async def list_experiments(
+    request: Request, status: Literal["draft", "running", "stopped"] | None = None
+) -> dict[str, Any]:
     found = await run_in_threadpool(request.app.state.services.experiments.list, status)
     return {"experiments": [e.to_dict() for e in found]}
 
 
 @router.post(
     "/experiments",
+    openapi_extra=json_body(ExperimentBody),
     summary="Create an experiment (a draft until started)",
     description=(
         'Body: {"name", "description"?, "kind": "ab"|"bandit", "variants": [{"name", '
@@ -96,6 +101,7 @@ async def stop_experiment(request: Request, experiment_id: str) -> dict[str, Any
 
 @router.post(
     "/experiments/{experiment_id}/assign",
+    openapi_extra=json_body(AssignBody),
     summary="The variant a user gets, and its configuration",
     description=(
         'Body: {"user_id", "attributes"?: {...}, "log_exposure"?: true}. The same user always '
@@ -166,7 +172,7 @@ async def reallocate(request: Request, experiment_id: str) -> dict[str, Any]:
 async def daily_metrics(
     request: Request,
     days: Annotated[int, Query(ge=1, le=366)] = 30,
-    segment: Annotated[str | None, Query(max_length=64)] = None,
+    segment: Annotated[str | None, Query(max_length=64, pattern=r"^\w+$")] = None,
 ) -> dict[str, Any]:
     return await run_in_threadpool(
         lambda: request.app.state.services.experiments.daily_metrics(days=days, segment=segment)

@@ -9,7 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_batch
+from uxlift.api.openapi import batch_body
+from uxlift.api.paging import MAX_OFFSET
 from uxlift.errors import InvalidInput, NotFound
+from uxlift.events.schema import ItemIn
 from uxlift.store import items as item_rows
 
 router = APIRouter(prefix="/v1/items", tags=["catalog"])
@@ -17,6 +20,7 @@ router = APIRouter(prefix="/v1/items", tags=["catalog"])
 
 @router.post(
     "",
+    openapi_extra=batch_body(ItemIn, "items"),
     summary="Upsert catalog items",
     description='Body: a JSON array of items, or {"items": [...]}. Invalid rows are reported.',
     dependencies=[Depends(require("ingest"))],
@@ -36,7 +40,7 @@ def list_items(
     request: Request,
     category: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     cur = request.app.state.services.store.cursor()
     rows = item_rows.list_items(cur, category=category, limit=limit, offset=offset)

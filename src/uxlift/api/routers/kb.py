@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_batch, read_json, read_model
+from uxlift.api.documented_bodies import KbEntryBody
+from uxlift.api.openapi import batch_body, json_body
+from uxlift.api.paging import MAX_OFFSET
 from uxlift.assist.kb_files import DOCUMENT_SUFFIXES
 from uxlift.errors import InvalidInput
 
@@ -32,6 +35,7 @@ class DocumentUpload(BaseModel):
 
 @router.post(
     "/entries",
+    openapi_extra=batch_body(KbEntryBody, "entries"),
     summary="Add or replace entries",
     description=(
         'Body: a JSON array of entries, or {"entries": [...]}. An entry has questions (or '
@@ -51,6 +55,7 @@ async def post_entries(request: Request) -> dict[str, Any]:
 
 @router.post(
     "/documents",
+    openapi_extra=json_body(DocumentUpload),
     summary="Import a Markdown or text document as passages",
     description="Re-importing a document with the same name replaces its passages.",
     dependencies=[Depends(require("agent"))],
@@ -84,7 +89,7 @@ def list_entries(
     language: str | None = Query(None, pattern="^(en|zh)$"),
     intent: str | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     entries, total = request.app.state.services.kb.list(
         kind=kind, language=language, intent=intent, limit=limit, offset=offset
@@ -103,7 +108,10 @@ def get_entry(request: Request, entry_id: str) -> dict[str, Any]:
 
 
 @router.put(
-    "/entries/{entry_id}", summary="Replace one entry", dependencies=[Depends(require("agent"))]
+    "/entries/{entry_id}",
+    summary="Replace one entry",
+    dependencies=[Depends(require("agent"))],
+    openapi_extra=json_body(KbEntryBody),
 )
 async def put_entry(request: Request, entry_id: str) -> dict[str, Any]:
     raw = await read_json(request)

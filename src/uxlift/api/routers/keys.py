@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.api.openapi import json_body
 
 router = APIRouter(prefix="/v1/keys", tags=["admin"])
 
@@ -20,6 +21,7 @@ class KeyRequest(BaseModel):
 
 @router.post(
     "",
+    openapi_extra=json_body(KeyRequest),
     summary="Create an API key (the secret is shown once)",
     dependencies=[Depends(require("admin"))],
 )

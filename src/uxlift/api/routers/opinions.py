@@ -21,9 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_batch, read_json, read_model
+from uxlift.api.documented_bodies import TopicBody
+from uxlift.api.openapi import batch_body, json_body
+from uxlift.api.paging import MAX_OFFSET
 from uxlift.api.routers.assist import event_stream, sse
 from uxlift.errors import InvalidInput
 from uxlift.events.schema import parse_timestamp
+from uxlift.monitor.texts import TextIn
 
 router = APIRouter(prefix="/v1", tags=["opinions"])
 HEARTBEAT_S = 15.0
@@ -54,6 +58,7 @@ class NewWebhook(BaseModel):
 
 @router.post(
     "/texts",
+    openapi_extra=batch_body(TextIn, "texts"),
     summary="Send texts to monitor",
     description=(
         'Body: a JSON array of texts, or {"texts": [...]}; each has source and text, '
@@ -83,7 +88,7 @@ async def get_texts(
     end: str | None = None,
     order: Annotated[str, Query(pattern="^(newest|most_negative)$")] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     texts, total = await run_in_threadpool(
         request.app.state.services.opinions.texts,
@@ -150,6 +155,7 @@ async def get_topics(request: Request) -> dict[str, Any]:
 
 @router.put(
     "/topics/{name}",
+    openapi_extra=json_body(TopicBody),
     summary="Create or replace a topic (stored texts are relabelled)",
     dependencies=[Depends(require("admin"))],
 )
@@ -170,6 +176,7 @@ class Discovery(BaseModel):
 
 @router.post(
     "/topics/discover",
+    openapi_extra=json_body(Discovery, required=False),
     summary="Find topics in the stored texts (BERTopic); keep=true saves them",
     dependencies=[Depends(require("admin"))],
 )
@@ -267,6 +274,7 @@ async def _change(request: Request, alert_id: str, status: str) -> dict[str, Any
 
 @router.post(
     "/alerts/{alert_id}/acknowledge",
+    openapi_extra=json_body(StatusChange, required=False),
     summary="Acknowledge an alert",
     dependencies=[Depends(require("admin"))],
 )
@@ -276,6 +284,7 @@ async def acknowledge_alert(request: Request, alert_id: str) -> dict[str, Any]:
 
 @router.post(
     "/alerts/{alert_id}/resolve",
+    openapi_extra=json_body(StatusChange, required=False),
     summary="Resolve an alert",
     dependencies=[Depends(require("admin"))],
 )
@@ -285,6 +294,7 @@ async def resolve_alert(request: Request, alert_id: str) -> dict[str, Any]:
 
 @router.post(
     "/webhooks",
+    openapi_extra=json_body(NewWebhook),
     status_code=201,
     summary="Deliver alerts to a URL (the answer holds the signing secret)",
     dependencies=[Depends(require("admin"))],

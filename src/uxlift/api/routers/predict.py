@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.api.openapi import json_body
 from uxlift.predict.service import MAX_ITEMS
 from uxlift.recommend.registry import TARGET as RECOMMENDATIONS
 
@@ -31,6 +32,7 @@ class RollbackRequest(BaseModel):
 
 @router.post(
     "/predict",
+    openapi_extra=json_body(PredictRequest),
     summary="Probability that a user clicks / adds to cart / buys each item",
     description=(
         'Body: {"user_id": ..., "item_ids": [...] (1-500), "target": "purchase", "reasons": 3}. '
@@ -113,6 +115,7 @@ def promote_model(request: Request, version: str) -> dict[str, Any]:
 
 @router.post(
     "/models/rollback",
+    openapi_extra=json_body(RollbackRequest),
     summary="Serve the version that served the target before the current one",
     dependencies=[Depends(require("admin"))],
 )

@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.api.openapi import json_body
 from uxlift.experiments.definition import audience_attributes
-from uxlift.recommend.request import MAX_N, parse_attributes
+from uxlift.recommend.request import MAX_N, MAX_PAGE, parse_attributes
 from uxlift.recommend.request import Request as RecommendationRequest
 
 router = APIRouter(prefix="/v1", tags=["recommend"])
@@ -30,7 +31,7 @@ class RecommendBody(BaseModel):
     item_id: str | None = Field(default=None, min_length=1, max_length=256)
     query: str | None = Field(default=None, min_length=1, max_length=1_000)
     n: int = Field(default=10, ge=1, le=MAX_N)
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     list_id: str | None = Field(default=None, max_length=64)
     category: str | None = None
     price_min: float | None = Field(default=None, ge=0)
@@ -63,7 +64,7 @@ async def user_recommendations(
     request: Request,
     user_id: str,
     n: Annotated[int, Query(ge=1, le=MAX_N)] = 10,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     list_id: Annotated[str | None, Query(max_length=64)] = None,
     category: str | None = None,
     price_min: Annotated[float | None, Query(ge=0)] = None,
@@ -91,6 +92,7 @@ async def user_recommendations(
 
 @router.post(
     "/recommendations",
+    openapi_extra=json_body(RecommendBody),
     summary="Recommendations in a context: the item on screen, or a free-text wish",
     description=(
         'Body: {"user_id": ..., "item_id": (the item being looked at), "query": '

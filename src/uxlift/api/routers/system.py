@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from uxlift import __version__
@@ -31,7 +31,12 @@ def readyz(request: Request) -> Response:
     return JSONResponse({"status": "warming", "lists_ranked": warmer.ranked}, status_code=503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", dependencies=[Depends(require("read"))])
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=PlainTextResponse,
+    dependencies=[Depends(require("read"))],
+)
 def metrics(request: Request) -> Response:
     registry = request.app.state.metrics.registry
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

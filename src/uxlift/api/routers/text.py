@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
+from uxlift.api.openapi import json_body
 from uxlift.errors import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["text"])
@@ -22,6 +23,7 @@ class EmbedRequest(BaseModel):
 
 @router.post(
     "/embed",
+    openapi_extra=json_body(EmbedRequest),
     summary="Embed texts with the configured encoder",
     description='Body: {"texts": [...]} (1-256 texts). Returns unit vectors and the encoder id.',
     dependencies=[Depends(require("read"))],
