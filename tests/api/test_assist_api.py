@@ -196,6 +196,11 @@ def test_the_knowledge_base_api_validates_and_takes_effect_at_once(
         headers=auth(agent),
     )
     assert put.status_code == 200
+    bad_id = assist_http.put(
+        "/v1/kb/entries/ship-norway%0A", json={"questions": ["x?"], "answer": "y"},
+        headers=auth(agent),
+    )  # fmt: skip
+    assert bad_id.status_code == 422 and bad_id.json()["error"]["details"][0]["field"] == "id"
     again = _say(assist_http, key, _start(assist_http, key), "can you deliver to norway?")
     assert "2-3 days" in again["text"]
     listed = assist_http.get("/v1/kb/entries?kind=passage", headers=auth(assist_keys["read"]))

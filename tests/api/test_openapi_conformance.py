@@ -54,6 +54,7 @@ def fuzzed(recommenders_dir: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1_500)
 def test_every_operation_answers_as_its_document_says(
     fuzzed: tuple[str, str], tmp_path: Path
 ) -> None:

@@ -3,6 +3,7 @@ shape, and the paging bounds it states hold over HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -33,15 +34,37 @@ def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]
     return document["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else schema
 
 
-def test_every_write_documents_its_body(document: dict[str, Any]) -> None:
-    undocumented = []
+def test_every_write_documents_its_body_and_only_writes_that_read_one(
+    document: dict[str, Any],
+) -> None:
+    undocumented, invented = [], []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {})
             if method in WRITES and (method, path) not in BODILESS:
-                body = operation.get("requestBody", {}).get("content", {})
                 if "application/json" not in body:
                     undocumented.append(f"{method.upper()} {path}")
-    assert undocumented == []
+            elif body:
+                invented.append(f"{method.upper()} {path}")
+    assert (undocumented, invented) == ([], [])
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_reference_resolves(document: dict[str, Any]) -> None:
+    known = {f"#/components/schemas/{name}" for name in document["components"]["schemas"]}
+    refs = set(_refs(document))
+    assert "#/components/schemas/KbEntryBody" in refs
+    assert refs - known == set()
 
 
 def test_a_batch_body_is_a_list_or_an_object_holding_it(document: dict[str, Any]) -> None:
@@ -67,6 +90,11 @@ def test_errors_of_keyed_routes_share_one_documented_shape(
     assert answer.json()["error"]["details"][0]["field"] == "offset"
 
 
-def test_an_undeclared_method_is_405_with_allow(http: httpx.Client) -> None:
+def test_an_undeclared_method_is_405_allowing_every_route_at_the_path(
+    http: httpx.Client,
+) -> None:
     answer = http.request("TRACE", "/healthz")
     assert answer.status_code == 405 and answer.headers["allow"] == "GET"
+    answer = http.request("TRACE", "/v1/kb/entries")  # served by two routes
+    assert answer.status_code == 405 and answer.headers["allow"] == "GET, POST"
+    assert answer.json()["error"]["code"] == "method_not_allowed"

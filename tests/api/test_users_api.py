@@ -112,3 +112,13 @@ def test_a_delete_on_a_route_below_a_user_is_a_wrong_method_not_an_erasure(
         answer = http.delete(f"/v1/users/frank/{route}", headers=auth(keys["admin"]))
         assert answer.status_code == 405 and answer.headers["allow"] == "GET"
         assert answer.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_an_id_ending_in_a_route_name_is_erased_when_its_slash_is_encoded(
+    server_url: str, keys: dict[str, str]
+) -> None:
+    with UxliftClient(server_url, keys["admin"]) as client:
+        client.send_events(
+            [{"user_id": "tenant/export", "item_id": "sku-1", "type": "view", "timestamp": T0}]
+        )
+        assert client.erase_user("tenant/export").deleted["events"] == 1  # sent as %2F

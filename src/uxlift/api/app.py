@@ -147,6 +147,7 @@ def create_app(services: Services) -> FastAPI:
     install_error_handlers(app)
     for router in API_ROUTERS:
         app.include_router(router)
+    app.state.api_routes = tuple(route for router in API_ROUTERS for route in router.routes)
     mount_docs(app)
     install_openapi(app)
     web_routes.mount(app)

@@ -2,35 +2,33 @@
 
 The knowledge base and experiments check their input by hand, so that every problem
 is reported at once with its field. These models only describe that input in the
-OpenAPI document; the validators stay the judges (and the API fuzz test holds the two
-together: a body the schema allows must not be refused for its form).
+OpenAPI document; the validators stay the judges. A body these schemas allow can
+still be refused for a rule no schema states (unique variant names, a language that
+detection cannot tell), and the answer then names the field and the rule.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic.json_schema import SkipJsonSchema
 
 from uxlift.assist.knowledge import MAX_POSITION, MAX_QUESTIONS, MAX_TEXT_CHARS
 from uxlift.experiments.definition import MAX_VARIANTS
 from uxlift.experiments.metrics import METRICS
+from uxlift.monitor.texts import TopicIn
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")]
 Scalar = str | int | float
+Metric = Annotated[str, Field(json_schema_extra={"enum": sorted(METRICS)})]
+Absent = SkipJsonSchema[None]  # may be left out, but not sent as null
 
 
-class KbEntryBody(BaseModel):
-    """A FAQ entry (questions and their answer) or a passage of a document."""
-
+class _KbEntryFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")
-    kind: Literal["faq", "passage"] = "faq"
-    questions: list[Text] | None = Field(
-        default=None, max_length=MAX_QUESTIONS, description="a FAQ entry needs at least one"
-    )
-    question: Text | list[Text] | None = Field(default=None, description="same as questions")
     answer: Text
     intent: str | None = Field(default=None, pattern=r"^\s*[A-Za-z0-9_.\-]{1,64}\s*$")
     tags: list[Text] | None = None
@@ -43,17 +41,43 @@ class KbEntryBody(BaseModel):
     position: int = Field(default=0, ge=0, le=MAX_POSITION)
 
 
+class KbFaqBody(_KbEntryFields):
+    """A FAQ entry: the ways users ask, and the answer."""
+
+    kind: Literal["faq"] = "faq"
+    questions: list[Text] = Field(
+        min_length=1,
+        max_length=MAX_QUESTIONS,
+        description="also accepted: one text with questions split by '|' or new lines",
+    )
+
+
+class KbPassageBody(_KbEntryFields):
+    """A passage of a document (``POST /v1/kb/documents`` cuts these for you)."""
+
+    kind: Literal["passage"]
+    questions: list[Text] | None = Field(default=None, max_length=MAX_QUESTIONS)
+
+
+class KbEntryBody(RootModel[KbFaqBody | KbPassageBody]):
+    """A FAQ entry or a passage; ``kind`` tells which (FAQ when left out)."""
+
+
 class VariantConfig(BaseModel):
     """What a variant changes; keys left out keep the product's default."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    strategy: Literal["model", "popularity"] | None = Field(
+    strategy: Literal["model", "popularity"] | Absent = Field(
         default=None, alias="recommend.strategy"
     )
-    model_version: str | None = Field(default=None, alias="recommend.model_version", min_length=1)
-    diversity: float | None = Field(default=None, alias="recommend.diversity", ge=0, le=1)
-    generation: bool | None = Field(default=None, alias="assist.generation")
+    model_version: Annotated[str, Field(min_length=1)] | Absent = Field(
+        default=None, alias="recommend.model_version"
+    )
+    diversity: Annotated[float, Field(ge=0, le=1)] | Absent = Field(
+        default=None, alias="recommend.diversity"
+    )
+    generation: bool | Absent = Field(default=None, alias="assist.generation")
 
 
 class VariantBody(BaseModel):
@@ -62,9 +86,6 @@ class VariantBody(BaseModel):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
     weight: float = Field(default=1.0, gt=0)
     config: VariantConfig = Field(default_factory=lambda: VariantConfig())
-
-
-Metric = Literal[tuple(sorted(METRICS))]  # the names experiments can measure
 
 
 class AudienceBody(BaseModel):
@@ -95,13 +116,7 @@ class ExperimentBody(BaseModel):
     )
 
 
-class TopicBody(BaseModel):
+class TopicBody(TopicIn):
     """A topic to follow; its name is the path's."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, description="ignored: the path names the topic")
-    description: str = Field(default="", max_length=2_000)
-    keywords: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=200
-    )
+    name: str | Absent = Field(default=None, description="ignored: the path names the topic")

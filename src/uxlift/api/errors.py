@@ -55,12 +55,29 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     return error_response(422, "invalid_input", "the request is invalid", details)
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "error")
     response = error_response(exc.status_code, code, str(exc.detail))
-    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_methods_taken_at(request, exc))
     return response
+
+
+def _methods_taken_at(request: Request, refused: StarletteHTTPException) -> list[str]:
+    """The methods that some route at this path takes, less the one refused (routing
+    alone names only the first route's, and one path may be served by several)."""
+    path = request.scope.get("path", "")
+    methods: set[str] = set()
+    for route in (*getattr(request.app.state, "api_routes", ()), *request.app.router.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= getattr(route, "methods", None) or set()
+    if not methods:
+        allowed = (refused.headers or {}).get("Allow", "")
+        methods = {m.strip() for m in allowed.split(",") if m.strip()}
+    return sorted(methods - {request.method})
 
 
 async def _unexpected(_: Request, exc: Exception) -> Response:

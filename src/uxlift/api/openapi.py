@@ -10,6 +10,7 @@ once as ``Error`` and listed on each operation.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from fastapi import FastAPI
@@ -59,6 +60,14 @@ ERRORS_OF_A_BODY = {
 }
 
 
+EVENT_STREAM_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "server-sent events, when a stream was asked for",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
 def _ref(model: type[BaseModel]) -> dict[str, str]:
     known = _BODY_MODELS.setdefault(model.__name__, model)
     if known is not model:
@@ -93,35 +102,44 @@ def install_openapi(app: FastAPI) -> None:
     infer = app.openapi
 
     def document() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = infer()
-        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-        models = [*_BODY_MODELS.values(), Error]
-        _, definitions = models_json_schema(
-            [(m, "validation") for m in models], ref_template=_COMPONENTS + "{model}"
-        )
-        for name, definition in definitions.get("$defs", {}).items():
-            if schemas.get(name, definition) != definition:
-                raise ValueError(f"two schemas are named {name}")
-            schemas[name] = definition
-        schemas.pop("HTTPValidationError", None)
-        schemas.pop("ValidationError", None)
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                _document_errors(operation)
-        return schema
+        if app.openapi_schema is None:
+            inferred = infer()
+            app.openapi_schema = None  # FastAPI caches its own; ours replaces it whole
+            app.openapi_schema = completed(copy.deepcopy(inferred))
+        return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]
 
 
+def completed(schema: dict[str, Any]) -> dict[str, Any]:
+    """FastAPI's document with the named bodies and the one error shape added."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    models = [*_BODY_MODELS.values(), Error]
+    _, definitions = models_json_schema(
+        [(m, "validation") for m in models], ref_template=_COMPONENTS + "{model}"
+    )
+    for name, definition in definitions.get("$defs", {}).items():
+        if schemas.get(name, definition) != definition:
+            raise ValueError(f"two schemas are named {name}")
+        schemas[name] = definition
+    schemas.pop("HTTPValidationError", None)  # FastAPI's 422, which this API never sends
+    schemas.pop("ValidationError", None)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            _document_errors(operation)
+    return schema
+
+
 def _document_errors(operation: dict[str, Any]) -> None:
-    if not operation.get("security"):
-        return  # health and metrics: open, and they answer
-    errors = dict(ERRORS_OF_ANY_KEYED_CALL)
-    if "requestBody" in operation:
-        errors |= ERRORS_OF_A_BODY
     responses = operation.setdefault("responses", {})
     shape = {"content": {"application/json": {"schema": {"$ref": _COMPONENTS + "Error"}}}}
+    if not operation.get("security"):  # health and readiness: open, with answers of their own
+        if "422" in responses:
+            responses["422"] = {"description": ERRORS_OF_ANY_KEYED_CALL["422"], **shape}
+        return
+    errors = {code: r["description"] for code, r in responses.items() if code[0] in "45"}
+    errors |= ERRORS_OF_ANY_KEYED_CALL
+    if "requestBody" in operation:
+        errors |= ERRORS_OF_A_BODY
     for status, description in sorted(errors.items()):
         responses[status] = {"description": description, **shape}

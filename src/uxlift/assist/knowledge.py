@@ -154,6 +154,8 @@ def entry_from_dict(raw: Any, *, default_language: str | None = None) -> KbEntry
     if entry_id is not None and not ID_PATTERN.fullmatch(entry_id):
         problems.add("id", "use 1-128 letters, digits, '_', '.', ':' or '-'")
     position = raw.get("position", 0)
+    if isinstance(position, float) and position.is_integer():
+        position = int(position)  # JSON does not tell 3 from 3.0
     if (
         not isinstance(position, int)
         or isinstance(position, bool)

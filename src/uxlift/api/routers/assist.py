@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
-from uxlift.api.openapi import json_body
+from uxlift.api.openapi import EVENT_STREAM_ANSWER, json_body
 from uxlift.text.language import HAN
 
 router = APIRouter(prefix="/v1/assist", tags=["assistant"])
@@ -124,6 +124,7 @@ def get_conversation(request: Request, conversation_id: str) -> dict[str, Any]:
 
 @router.post(
     "/conversations/{conversation_id}/messages",
+    responses=EVENT_STREAM_ANSWER,
     openapi_extra=json_body(NewMessage),
     summary="Send a message; get the answer, a clarifying question or a hand-off",
     description=(

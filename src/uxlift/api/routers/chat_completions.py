@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
-from uxlift.api.openapi import json_body
+from uxlift.api.openapi import EVENT_STREAM_ANSWER, json_body
 from uxlift.api.routers.assist import text_pieces
 from uxlift.errors import InvalidInput
 
@@ -83,6 +83,7 @@ def _chunk(completion_id: str, created: int, delta: dict, finish: str | None) ->
 
 @router.post(
     "/chat/completions",
+    responses=EVENT_STREAM_ANSWER,
     openapi_extra=json_body(ChatRequest),
     summary="OpenAI-compatible chat completions answered by the assistant",
     dependencies=[Depends(require("assist"))],

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from uxlift.api.auth import require
 from uxlift.api.body import read_batch, read_json, read_model
 from uxlift.api.documented_bodies import TopicBody
-from uxlift.api.openapi import batch_body, json_body
+from uxlift.api.openapi import EVENT_STREAM_ANSWER, batch_body, json_body
 from uxlift.api.paging import MAX_OFFSET
 from uxlift.api.routers.assist import event_stream, sse
 from uxlift.errors import InvalidInput
@@ -226,6 +226,7 @@ async def get_alerts(
 
 @router.get(
     "/alerts/stream",
+    responses=EVENT_STREAM_ANSWER,
     summary="New alerts and status changes as server-sent events",
     dependencies=[Depends(require("read"))],
 )
