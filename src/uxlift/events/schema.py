@@ -25,6 +25,10 @@ CORE_EVENT_TYPES: frozenset[str] = frozenset(
     }
 )
 CUSTOM_TYPE_PATTERN = re.compile(r"^custom:[a-z0-9_][a-z0-9_.\-]{0,63}$")
+# what the OpenAPI document shows of an event type (the validator below decides)
+EVENT_TYPE_SHAPE = "^({}|{})$".format(
+    "|".join(sorted(CORE_EVENT_TYPES)), CUSTOM_TYPE_PATTERN.pattern.strip("^$")
+)
 ITEM_REQUIRED_TYPES = frozenset({"view", "click", "add_to_cart", "purchase", "rate"})
 TEXT_REQUIRED_TYPES = frozenset({"review", "search", "chat"})
 VALUE_REQUIRED_TYPES = frozenset({"rate"})
@@ -94,7 +98,7 @@ class EventIn(BaseModel):
     event_id: Annotated[str, Field(min_length=1, max_length=128)] | None = None
     user_id: Identifier
     item_id: Identifier | None = None
-    type: str = Field(max_length=71)
+    type: str = Field(max_length=71, json_schema_extra={"pattern": EVENT_TYPE_SHAPE})
     value: float | None = Field(default=None, allow_inf_nan=False)
     text: str | None = None
     session_id: Annotated[str, Field(min_length=1, max_length=128)] | None = None

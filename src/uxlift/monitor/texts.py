@@ -30,8 +30,12 @@ class TextIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     text_id: Annotated[str, Field(min_length=1, max_length=128)] | None = None
-    source: str = Field(min_length=1, max_length=64)
-    channel: str | None = Field(default=None, min_length=1, max_length=64)
+    source: str = Field(
+        min_length=1, max_length=64, json_schema_extra={"pattern": NAME_PATTERN.pattern}
+    )
+    channel: Annotated[str, Field(json_schema_extra={"pattern": NAME_PATTERN.pattern})] | None = (
+        Field(default=None, min_length=1, max_length=64)
+    )
     timestamp: datetime | None = None
     language: str | None = None
     text: str = Field(min_length=1)
@@ -81,7 +85,9 @@ class TopicIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(
+        min_length=1, max_length=64, json_schema_extra={"pattern": NAME_PATTERN.pattern}
+    )
     description: str = Field(default="", max_length=2_000)
     keywords: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=200

@@ -27,7 +27,12 @@ router = APIRouter(prefix="/v1/kb", tags=["knowledge base"])
 
 class DocumentUpload(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\]+$")
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^/\\]+$",
+        json_schema_extra={"pattern": r"^[^/\\]+\.(md|markdown|txt)$"},
+    )
     text: str = Field(min_length=1, max_length=2_000_000)
     language: str | None = Field(default=None, pattern="^(en|zh)$")
     max_chars: int | None = Field(default=None, ge=50, le=5000)

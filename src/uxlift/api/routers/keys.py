@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -10,13 +10,16 @@ from pydantic import BaseModel, Field
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
 from uxlift.api.openapi import json_body
+from uxlift.keys import SCOPES
 
 router = APIRouter(prefix="/v1/keys", tags=["admin"])
 
 
 class KeyRequest(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    scopes: list[str] = Field(min_length=1)
+    scopes: list[Annotated[str, Field(json_schema_extra={"enum": list(SCOPES)})]] = Field(
+        min_length=1
+    )
 
 
 @router.post(

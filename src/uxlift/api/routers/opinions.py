@@ -30,6 +30,7 @@ from uxlift.events.schema import parse_timestamp
 from uxlift.monitor.texts import TextIn
 
 router = APIRouter(prefix="/v1", tags=["opinions"])
+MOMENT = "RFC 3339 with an offset (2026-05-01T12:00:00Z) or epoch seconds"
 HEARTBEAT_S = 15.0
 
 
@@ -51,7 +52,9 @@ class StatusChange(BaseModel):
 
 class NewWebhook(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(min_length=8, max_length=2000)
+    url: str = Field(
+        min_length=8, max_length=2000, json_schema_extra={"format": "uri", "pattern": "^https?://"}
+    )
     description: str | None = Field(default=None, max_length=500)
     max_attempts: int | None = Field(default=None, ge=1, le=50)
 
@@ -84,8 +87,8 @@ async def get_texts(
     topic: str | None = None,
     source: str | None = None,
     sentiment: Annotated[str | None, Query(pattern="^(negative|neutral|positive)$")] = None,
-    start: str | None = None,
-    end: str | None = None,
+    start: Annotated[str | None, Query(description=MOMENT)] = None,
+    end: Annotated[str | None, Query(description=MOMENT)] = None,
     order: Annotated[str, Query(pattern="^(newest|most_negative)$")] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -108,8 +111,8 @@ async def get_trend(
     topic: str = "*",
     source: str = "*",
     granularity: Annotated[str, Query(pattern="^(hour|day)$")] = "hour",
-    start: str | None = None,
-    end: str | None = None,
+    start: Annotated[str | None, Query(description=MOMENT)] = None,
+    end: Annotated[str | None, Query(description=MOMENT)] = None,
 ) -> dict[str, Any]:
     return await run_in_threadpool(
         request.app.state.services.opinions.trend,
@@ -125,7 +128,7 @@ async def get_trend(
 )
 async def get_window(
     request: Request,
-    start: str,
+    start: Annotated[str, Query(description=MOMENT)],
     topic: str = "*",
     source: str = "*",
     granularity: Annotated[str, Query(pattern="^(hour|day)$")] = "hour",

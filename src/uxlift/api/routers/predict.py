@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from uxlift.api.auth import require
 from uxlift.api.body import read_model
 from uxlift.api.openapi import json_body
+from uxlift.predict.event_log import TARGETS
 from uxlift.predict.service import MAX_ITEMS
 from uxlift.recommend.registry import TARGET as RECOMMENDATIONS
 
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1", tags=["predict"])
 class PredictRequest(BaseModel):
     user_id: str = Field(min_length=1, max_length=256)
     item_ids: list[str] = Field(min_length=1, max_length=MAX_ITEMS)
-    target: str = "purchase"
+    target: str = Field(default="purchase", json_schema_extra={"enum": list(TARGETS)})
     reasons: int = Field(default=3, ge=0, le=10)
 
 

@@ -14,8 +14,12 @@ from uxlift.api.auth import require
 from uxlift.api.body import read_model
 from uxlift.api.openapi import json_body
 from uxlift.experiments.definition import audience_attributes
+from uxlift.predict.event_log import KIND
 from uxlift.recommend.request import MAX_N, MAX_PAGE, parse_attributes
 from uxlift.recommend.request import Request as RecommendationRequest
+
+TYPES = "|".join(sorted(KIND))
+ATTRIBUTE = r"[^:,]{1,64}:[^,]{1,256}"  # a name, a colon, a value
 
 router = APIRouter(prefix="/v1", tags=["recommend"])
 
@@ -36,7 +40,9 @@ class RecommendBody(BaseModel):
     category: str | None = None
     price_min: float | None = Field(default=None, ge=0)
     price_max: float | None = Field(default=None, ge=0)
-    exclude: list[str] = Field(default_factory=lambda: ["purchase"], max_length=20)
+    exclude: list[Annotated[str, Field(json_schema_extra={"enum": sorted(KIND)})]] = Field(
+        default_factory=lambda: ["purchase"], max_length=20
+    )
     diversity: float = Field(default=0.0, ge=0, le=1)
     explain: bool = False
     boosts: list[Boost] = Field(default_factory=list, max_length=50)
@@ -69,14 +75,25 @@ async def user_recommendations(
     category: str | None = None,
     price_min: Annotated[float | None, Query(ge=0)] = None,
     price_max: Annotated[float | None, Query(ge=0)] = None,
-    exclude: Annotated[str, Query(description="comma-separated event types")] = "purchase",
+    exclude: Annotated[
+        str,
+        Query(
+            description="comma-separated event types",
+            json_schema_extra={"pattern": f"^({TYPES})?(,({TYPES}))*$"},
+        ),
+    ] = "purchase",
     diversity: Annotated[float, Query(ge=0, le=1)] = 0.0,
     explain: bool = False,
     log_exposure: Annotated[
         bool, Query(description="false for previews that no user sees (no exposure events)")
     ] = True,
     attributes: Annotated[
-        str, Query(max_length=2_000, description="audience attributes: key:value,key:value")
+        str,
+        Query(
+            max_length=2_000,
+            description="audience attributes: key:value,key:value",
+            json_schema_extra={"pattern": f"^({ATTRIBUTE})?(,{ATTRIBUTE})*$"},
+        ),
     ] = "",
 ) -> Response:
     services = request.app.state.services
