@@ -128,7 +128,8 @@ def test_experiment_page_shows_lifts_with_intervals_srm_and_timeline(
     bandit_row.locator("button.start").click()
     expect(bandit_row.locator(".experiment-status")).to_have_text("running")
     assert services.experiments.get(seeded.bandit_id).status == "running"
-    bandit_row.click()
+    bandit_row.focus()  # rows open from the keyboard too
+    page.keyboard.press("Enter")
     detail = page.locator(f"#experiment-detail[data-experiment='{seeded.bandit_id}']")
     expect(detail).to_have_attribute("data-loaded", "true")
     allocation = page.locator("#allocation-chart.js-plotly-plot")

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tqdm import tqdm
@@ -25,10 +26,18 @@ from uxlift.server import serving_in_thread
 from uxlift.services import Services, open_services
 
 TRUTH_FILE = Path("demo") / "truth.json"
+DEMO_DAYS = 60
 DEMO_ESTIMATORS = ("logreg", "lightgbm")
 
 log = logging.getLogger(__name__)
 Echo = Callable[[str], None]
+
+
+def recent_start(now: datetime, days: int = DEMO_DAYS) -> datetime:
+    """Where a demo of ``days`` days starts so that it ends at the last midnight (UTC)
+    before ``now``: the dashboard, which looks back from today, then shows all of it."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=days)
 
 
 def write_demo_files(directory: Path, *, seed: int = 0) -> dict[str, Path]:
@@ -144,7 +153,7 @@ def run_demo(
     services = open_services(settings)
     admin = services.keys.create(name="demo-admin", scopes=["admin"])
     started = time.monotonic()
-    store = generate_store(seed=seed)
+    store = generate_store(seed=seed, days=DEMO_DAYS, start=recent_start(datetime.now(UTC)))
     echo(
         f"generated {len(store.items)} items, {len(store.users)} users, {len(store.events)} events"
     )

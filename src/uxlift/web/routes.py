@@ -78,6 +78,14 @@ def mount(app: FastAPI, *, pages: PageRegistry = NAV_PAGES) -> None:
             name=f"dashboard:{page.path}",
         )
 
+    # registered after the pages, so it only answers paths no page has
+    @app.get(DASHBOARD_PREFIX + "/{rest:path}", include_in_schema=False)
+    def unknown_page(request: Request, rest: str) -> Response:
+        context = {"title": "Page not found", "path": request.url.path}
+        return templates.TemplateResponse(
+            request, "not_found.html", context, status_code=404, headers=HTML_HEADERS
+        )
+
 
 def _page_endpoint(templates: Jinja2Templates, page: Page) -> Callable[[Request], Response]:
     def render(request: Request) -> Response:

@@ -97,8 +97,11 @@
   }
 
   async function feedback(body) {
-    if (!conversation) return;
     const fbStatus = document.getElementById("fb-status");
+    if (!conversation) {
+      fbStatus.textContent = "Ask something first: feedback is about an answer.";
+      return;
+    }
     try {
       if (lastMessageId) body.message_id = lastMessageId;
       await ux.apiPost("/v1/assist/conversations/" + conversation + "/feedback", body);
@@ -216,8 +219,10 @@
   });
   document.getElementById("chat-new").addEventListener("click", function () {
     conversation = null;
+    lastMessageId = null;
     log.replaceChildren();
     status.textContent = "";
+    document.getElementById("fb-status").textContent = "";
   });
   document.getElementById("fb-yes").addEventListener("click", function () { feedback({ helpful: true }); });
   document.getElementById("fb-no").addEventListener("click", function () { feedback({ helpful: false }); });

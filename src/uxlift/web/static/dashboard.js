@@ -128,6 +128,19 @@
     return "";
   }
 
+  /* A row (or any element) that opens something on click opens it from the keyboard
+     too: it takes focus with Tab and answers Enter and Space. */
+  function onActivate(element, handler) {
+    element.tabIndex = 0;
+    element.setAttribute("role", "button");
+    element.addEventListener("click", handler);
+    element.addEventListener("keydown", function (event) {
+      if (event.target !== element || (event.key !== "Enter" && event.key !== " ")) return;
+      event.preventDefault();
+      handler(event);
+    });
+  }
+
   function bindSignOut() {
     const link = document.getElementById("sign-out");
     if (link) link.addEventListener("click", clearKey);
@@ -145,6 +158,7 @@
     formatNumber,
     getKey,
     goToLogin,
+    onActivate,
     parseUtc,
     requireKey,
     setKey,

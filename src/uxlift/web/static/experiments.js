@@ -160,7 +160,7 @@
       actions.appendChild(button);
     }
     row.appendChild(actions);
-    row.addEventListener("click", () => select(experiment.id));
+    ux.onActivate(row, () => select(experiment.id));
     return row;
   }
 
@@ -786,8 +786,10 @@
     const any = await loadList();
     document.body.dataset.state = any ? "ready" : "empty";
     const wanted = new URLSearchParams(location.search).get("experiment");
-    if (wanted && state.experiments.some((e) => e.id === wanted || e.name === wanted)) {
-      select(state.experiments.find((e) => e.id === wanted || e.name === wanted).id);
+    if (wanted) {
+      const found = state.experiments.find((e) => e.id === wanted || e.name === wanted);
+      if (found) select(found.id);
+      else ux.showPageError("No experiment named or numbered '" + wanted + "'.");
     }
   }
 

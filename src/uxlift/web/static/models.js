@@ -239,7 +239,10 @@
     }
     const serving = Object.values(data.serving);
     if (!selected || !data.models.some((m) => m.version === selected)) {
-      selected = location.hash.slice(1) || serving[0] || data.models[data.models.length - 1].version;
+      const wanted = decodeURIComponent(location.hash.slice(1));
+      const known = data.models.some((m) => m.version === wanted);
+      selected = known ? wanted : serving[0] || data.models[data.models.length - 1].version;
+      if (wanted && !known) ux.showPageError("No model version '" + wanted + "'; showing " + selected + ".");
     }
     versionsTable(data.models);
     historyList(data.history);

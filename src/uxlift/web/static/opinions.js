@@ -62,12 +62,15 @@
         hovertemplate: "%{text}<extra></extra>",
       },
     ];
+    const most = Math.max(0, ...trend.windows.map((w) => w.volume));
     const layout = {
       font: FONT, margin: { l: 56, r: 56, t: 8, b: 48 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       showlegend: true, legend: { orientation: "h", y: 1.12 }, bargap: 0.1,
-      yaxis: { title: "texts", rangemode: "tozero" },
-      yaxis2: { title: "negative share", overlaying: "y", side: "right", range: [0, 1.08], tickformat: ".0%" },
-      xaxis: { type: "date" },
+      // texts are counted: whole-number ticks even when a window holds only a few
+      yaxis: { title: "texts", rangemode: "tozero", dtick: most <= 10 ? 1 : undefined },
+      // room above 100 % for the alert markers, but no tick past it
+      yaxis2: { title: "negative share", overlaying: "y", side: "right", range: [0, 1.08], tickvals: [0, 0.25, 0.5, 0.75, 1], tickformat: ".0%" },
+      xaxis: { type: "date", range: recentRange(trend) },
     };
     const first = box.dataset.rendered !== "true";
     if (first) box.replaceChildren();
@@ -81,6 +84,17 @@
         });
       }
     });
+  }
+
+  /* Hourly windows over weeks are too thin to read: open on the last two weeks (drag or
+     double-click the chart to see all of it). */
+  function recentRange(trend) {
+    const HOUR_MS = 3600000, SHOWN_MS = 14 * 24 * HOUR_MS;
+    const starts = trend.windows.map((w) => Date.parse(w.start));
+    if (trend.granularity !== "hour" || starts.length < 2) return undefined;
+    const last = Math.max(...starts), first = Math.min(...starts);
+    if (last - first <= SHOWN_MS) return undefined;
+    return [new Date(last - SHOWN_MS).toISOString(), new Date(last + HOUR_MS).toISOString()];
   }
 
   async function loadTrend() {
@@ -120,7 +134,7 @@
       actions.appendChild(resolve);
     }
     row.appendChild(actions);
-    row.addEventListener("click", () => showWindow(alert.topic, alert.source, alert.window_start, alert.granularity));
+    ux.onActivate(row, () => showWindow(alert.topic, alert.source, alert.window_start, alert.granularity).catch(report));
     return row;
   }
 

@@ -91,7 +91,8 @@
     const pad = DAY_MS / 2;
     const start = new Date(Date.parse(days[0] + "T00:00:00Z") - pad).toISOString();
     const end = new Date(Date.parse(days[days.length - 1] + "T00:00:00Z") + pad).toISOString();
-    return { range: [start, end] };
+    // whole days only: a short period must not read "Nov 30, Nov 30, ..." hour by hour
+    return { range: [start, end], dtick: DAY_MS * Math.max(1, Math.ceil(days.length / 10)) };
   }
 
   function eventsChart(rows, days) {
@@ -207,7 +208,12 @@
       showChartMessage("events-chart", "No events in this period.");
       showChartMessage("users-chart", "No active users in this period.");
     } else {
-      const axis = dayRange(seen[0], seen[seen.length - 1]);
+      // the whole period asked for (it ends at the last event), so days without events
+      // show as zero rather than shrinking the axis to the few days that have some
+      const first = [data.since.slice(0, 10), seen[0]].sort()[0];
+      const lastEvent = (data.totals.last_event_at || "").slice(0, 10);
+      const last = [lastEvent, seen[seen.length - 1]].sort().pop();
+      const axis = dayRange(first, last);
       await Promise.all([eventsChart(data.events_per_day, axis), usersChart(data.active_users_per_day, axis)]);
     }
     document.body.dataset.state = "ready";

@@ -118,7 +118,10 @@
   async function tryIt(event) {
     event.preventDefault();
     const user = document.getElementById("user-id").value.trim();
-    if (!user) return;
+    if (!user) {
+      document.getElementById("try-status").textContent = "Enter a user id.";
+      return;
+    }
     const params = new URLSearchParams({
       n: document.getElementById("count").value || "10",
       diversity: document.getElementById("diversity").value || "0",
@@ -133,8 +136,10 @@
     try {
       const data = await ux.apiGet("/v1/users/" + encodeURIComponent(user) + "/recommendations?" + params);
       showList(data);
+      const variants = (data.experiments || []).map((e) => e.experiment + ": " + e.variant);
       status.textContent = data.items.length
-        ? data.items.length + " items from " + data.model + (data.has_more ? " (more on the next page)" : "")
+        ? data.items.length + " items from " + data.model + (data.has_more ? " (more on the next page)" : "") +
+          (variants.length ? "; this user's experiment variant chose it (" + variants.join(", ") + ")" : "")
         : "Nothing matches these filters.";
       document.body.dataset.state = "ready";
     } catch (error) {
