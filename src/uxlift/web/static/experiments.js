@@ -688,6 +688,7 @@
       daily.pending = null;
       daily.shown = null;
       showDailyError("Could not load the metrics per day: " + error.message);
+      document.getElementById("daily-label").textContent = "";  // not the last chart's
       showSectionError(box, "No metrics: " + error.message);
       box.dataset.loaded = "error";
       return;

@@ -191,8 +191,9 @@
           },
         ],
         {
-          xaxis: { type: "log", title: { text: "predicted probability" }, gridcolor: "#eef2f7" },
-          yaxis: { type: "log", title: { text: "observed rate" }, gridcolor: "#eef2f7" },
+          // one tick per decade (0.1 %, 1 %, 10 %, 100 %), not every digit between
+          xaxis: { type: "log", dtick: 1, tickformat: "~%", title: { text: "predicted probability" }, gridcolor: "#eef2f7" },
+          yaxis: { type: "log", dtick: 1, tickformat: "~%", title: { text: "observed rate" }, gridcolor: "#eef2f7" },
         },
       ),
       importanceChart(card),
