@@ -194,11 +194,12 @@ def test_revoked_key_goes_back_to_sign_in(page: Page, live_server: LiveServer) -
     expect(page.locator("#login-notice")).to_contain_text("no longer accepted")
 
 
-def test_every_page_fits_a_phone_and_an_unknown_page_says_so(
-    browser: Browser, live_server: LiveServer, tmp_path: Path
+@pytest.mark.parametrize("width", [390, 1280])  # a phone, a small laptop
+def test_every_page_fits_the_screen_and_an_unknown_page_says_so(
+    browser: Browser, live_server: LiveServer, tmp_path: Path, width: int
 ) -> None:
     seed_store(live_server.services)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="UTC")
+    context = browser.new_context(viewport={"width": width, "height": 844}, timezone_id="UTC")
     tab = context.new_page()
     tab.set_default_timeout(TIMEOUT_MS)
     try:
@@ -210,8 +211,8 @@ def test_every_page_fits_a_phone_and_an_unknown_page_says_so(
             overflow = tab.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
-            assert overflow <= 1, f"{item.path} scrolls {overflow}px sideways on a phone"
-        save_screenshot(tab, tmp_path, "dashboard-phone.png")
+            assert overflow <= 1, f"{item.path} scrolls {overflow}px sideways at {width}px"
+        save_screenshot(tab, tmp_path, f"dashboard-{width}px.png")
         missing = tab.goto(live_server.url("/dashboard/no-such-page"))
         assert missing is not None and missing.status == 404
         expect(tab.locator("h1")).to_have_text("Page not found")
