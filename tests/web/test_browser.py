@@ -194,7 +194,7 @@ def test_revoked_key_goes_back_to_sign_in(page: Page, live_server: LiveServer) -
     expect(page.locator("#login-notice")).to_contain_text("no longer accepted")
 
 
-@pytest.mark.parametrize("width", [390, 1280])  # a phone, a small laptop
+@pytest.mark.parametrize("width", [390, 768, 1280])  # a phone, a tablet, a small laptop
 def test_every_page_fits_the_screen_and_an_unknown_page_says_so(
     browser: Browser, live_server: LiveServer, tmp_path: Path, width: int
 ) -> None:
@@ -206,8 +206,9 @@ def test_every_page_fits_the_screen_and_an_unknown_page_says_so(
         open_signed_in(tab, live_server, "/dashboard")
         for item in NAV_PAGES:
             tab.goto(live_server.url(item.path))
-            tab.wait_for_selector("body[data-state]", state="attached")
-            tab.wait_for_timeout(300)  # late layout: charts, tables
+            # loaded (ready, empty or failed), then a moment for charts to lay out
+            tab.wait_for_selector("body[data-state]:not([data-state=loading])", state="attached")
+            tab.wait_for_timeout(300)
             overflow = tab.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )

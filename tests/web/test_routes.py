@@ -124,3 +124,14 @@ def test_mount_fails_fast_on_a_missing_template() -> None:
     pages.register("/dashboard/ghost", "Ghost", "ghost.html")
     with pytest.raises(Exception, match=r"ghost\.html"):
         routes.mount(FastAPI(), pages=pages)
+
+
+def test_a_trailing_slash_leads_to_its_page_and_an_unknown_page_is_an_html_404(
+    client: httpx.Client,
+) -> None:
+    for path, page in (("/dashboard/", "/dashboard"), ("/dashboard/models/", "/dashboard/models")):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 307 and answer.headers["location"] == page
+    missing = client.get("/dashboard/no-such-page")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from uxlift.client import UxliftClient
 from uxlift.config import Settings
-from uxlift.demo.generator import DemoStore, generate_store
+from uxlift.demo.generator import DEFAULT_START, DemoStore, generate_store
 from uxlift.server import serving_in_thread
 from uxlift.services import Services, open_services
 
@@ -34,15 +34,19 @@ Echo = Callable[[str], None]
 
 
 def recent_start(now: datetime, days: int = DEMO_DAYS) -> datetime:
-    """Where a demo of ``days`` days starts so that it ends at the last midnight (UTC)
-    before ``now``: the dashboard, which looks back from today, then shows all of it."""
+    """Where a demo of ``days`` days starts so that it ends in the week before the last
+    midnight (UTC) before ``now``: the dashboard, which looks back from today, shows
+    all of it. The start moves from the generator's default by whole weeks, so the
+    store is the same one (the same weekdays, the same events) shifted in time."""
     midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight - timedelta(days=days)
+    weeks = (midnight - timedelta(days=days) - DEFAULT_START).days // 7
+    return DEFAULT_START + timedelta(weeks=weeks)
 
 
 def write_demo_files(directory: Path, *, seed: int = 0) -> dict[str, Path]:
     """Write the generated demo data (raw, as a client would hold it) to ``directory``."""
-    return generate_store(seed=seed).write(directory)
+    start = recent_start(datetime.now(UTC))
+    return generate_store(seed=seed, days=DEMO_DAYS, start=start).write(directory)
 
 
 def save_truth(services: Services, store: DemoStore) -> Path:

@@ -79,8 +79,12 @@ def mount(app: FastAPI, *, pages: PageRegistry = NAV_PAGES) -> None:
         )
 
     # registered after the pages, so it only answers paths no page has
+    known = {page.path for page in pages} | {LOGIN_PATH}
+
     @app.get(DASHBOARD_PREFIX + "/{rest:path}", include_in_schema=False)
     def unknown_page(request: Request, rest: str) -> Response:
+        if (stripped := request.url.path.rstrip("/")) in known:  # /dashboard/models/
+            return RedirectResponse(stripped, status_code=307)
         context = {"title": "Page not found", "path": request.url.path}
         return templates.TemplateResponse(
             request, "not_found.html", context, status_code=404, headers=HTML_HEADERS

@@ -24,7 +24,8 @@ def overview(request: Request, days: int = Query(60, ge=1, le=3650)) -> dict[str
     totals = stats.totals(cur)
     last = totals["last_event_at"]
     end = min(utcnow(), datetime.fromisoformat(last)) if last else utcnow()
-    since = end - timedelta(days=days)
+    # whole days: the last one (holding the last event) and the days - 1 before it
+    since = end.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days - 1)
     return {
         "totals": totals,
         "since": since.isoformat(),

@@ -180,6 +180,7 @@
   function select(id) {
     if (state.selected === id) return;
     state.selected = id;
+    clearPageError();
     for (const row of document.querySelectorAll("#experiments-table tr.experiment-row")) {
       row.classList.toggle("selected", row.dataset.experiment === id);
     }

@@ -169,6 +169,7 @@
 
   async function select(version) {
     selected = version;
+    document.getElementById("page-error").hidden = true;  // a new choice, a clean slate
     for (const row of document.querySelectorAll("#models-table tbody tr")) {
       row.classList.toggle("selected", row.dataset.version === version);
     }
@@ -240,7 +241,12 @@
     }
     const serving = Object.values(data.serving);
     if (!selected || !data.models.some((m) => m.version === selected)) {
-      const wanted = decodeURIComponent(location.hash.slice(1));
+      let wanted = location.hash.slice(1);
+      try {
+        wanted = decodeURIComponent(wanted);
+      } catch (error) {
+        // a malformed escape: keep the raw text, which names no version
+      }
       const known = data.models.some((m) => m.version === wanted);
       selected = known ? wanted : serving[0] || data.models[data.models.length - 1].version;
       if (wanted && !known) ux.showPageError("No model version '" + wanted + "'; showing " + selected + ".");

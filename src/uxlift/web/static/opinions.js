@@ -71,6 +71,8 @@
       // room above 100 % for the alert markers, but no tick past it
       yaxis2: { title: "negative share", overlaying: "y", side: "right", range: [0, 1.08], tickvals: [0, 0.25, 0.5, 0.75, 1], tickformat: ".0%" },
       xaxis: { type: "date", range: recentRange(trend) },
+      // redraws of the same series (an alert acknowledged, a live one) keep the zoom
+      uirevision: [trend.topic, trend.source, trend.granularity].join("|"),
     };
     const first = box.dataset.rendered !== "true";
     if (first) box.replaceChildren();
