@@ -14,25 +14,42 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pydantic.json_schema import SkipJsonSchema
 
-from uxlift.assist.knowledge import MAX_POSITION, MAX_QUESTIONS, MAX_TEXT_CHARS
-from uxlift.experiments.definition import MAX_VARIANTS
+from uxlift.assist.knowledge import (
+    ID_PATTERN,
+    INTENT_PATTERN,
+    LANGUAGES,
+    MAX_POSITION,
+    MAX_QUESTIONS,
+    MAX_TEXT_CHARS,
+)
+from uxlift.experiments.definition import (
+    KINDS,
+    MAX_VARIANTS,
+    NAME_PATTERN,
+    STRATEGIES,
+    VARIANT_PATTERN,
+)
 from uxlift.experiments.metrics import METRICS
 from uxlift.monitor.texts import TopicIn
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")]
 Scalar = str | int | float
 Metric = Annotated[str, Field(json_schema_extra={"enum": sorted(METRICS)})]
+Language = Annotated[str, Field(json_schema_extra={"enum": list(LANGUAGES)})]
+Strategy = Annotated[str, Field(json_schema_extra={"enum": list(STRATEGIES)})]
 Absent = SkipJsonSchema[None]  # may be left out, but not sent as null
 
 
 class _KbEntryFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:\-]{1,128}$")
+    id: str | None = Field(default=None, pattern=ID_PATTERN.pattern)
     answer: Text
-    intent: str | None = Field(default=None, pattern=r"^\s*[A-Za-z0-9_.\-]{1,64}\s*$")
+    intent: str | None = Field(  # the validator strips the text first
+        default=None, pattern=r"^\s*" + INTENT_PATTERN.pattern.strip("^$") + r"\s*$"
+    )
     tags: list[Text] | None = None
-    language: Literal["en", "zh"] | None = Field(
+    language: Language | None = Field(
         default=None, description="detected from the text when left out"
     )
     title: str | None = None
@@ -68,9 +85,7 @@ class VariantConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    strategy: Literal["model", "popularity"] | Absent = Field(
-        default=None, alias="recommend.strategy"
-    )
+    strategy: Strategy | Absent = Field(default=None, alias="recommend.strategy")
     model_version: Annotated[str, Field(min_length=1)] | Absent = Field(
         default=None, alias="recommend.model_version"
     )
@@ -83,7 +98,7 @@ class VariantConfig(BaseModel):
 class VariantBody(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+    name: str = Field(pattern=VARIANT_PATTERN.pattern)
     weight: float = Field(default=1.0, gt=0)
     config: VariantConfig = Field(default_factory=lambda: VariantConfig())
 
@@ -102,9 +117,9 @@ class ExperimentBody(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,79}$")
+    name: str = Field(pattern=NAME_PATTERN.pattern)
     description: str = Field(default="", max_length=2_000)
-    kind: Literal["ab", "bandit"] = "ab"
+    kind: Annotated[str, Field(json_schema_extra={"enum": list(KINDS)})] = "ab"
     variants: list[VariantBody] = Field(
         min_length=2, max_length=MAX_VARIANTS, description="names must be unique"
     )
